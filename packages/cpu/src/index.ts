@@ -1,0 +1,2 @@
+export * from './cpu.js';
+export * from './memory.js';
