@@ -3,8 +3,9 @@
 //   aarch64: asm/unistd.h from linux-libc-dev-arm64-cross (through aarch64-linux-gnu-gcc)
 // The preprocessor resolves the asm-generic __ARCH_WANT_* conditions; aliases such as
 // __NR_fcntl -> __NR3264_fcntl are resolved here. Run: node packages/abi/scripts/gen-syscalls.mjs
+// (--check: exit 1 if a committed file differs from what would be written)
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const out = fileURLToPath(new URL('../src/gen/', import.meta.url));
@@ -53,7 +54,17 @@ export const SYSCALLS_${arch.toUpperCase()} = {
 ${body}
 } as const;
 `;
-  writeFileSync(out + `syscalls_${arch}.ts`, src);
+  const file = out + `syscalls_${arch}.ts`;
+  if (process.argv.includes('--check')) {
+    // the package version in the header comment may move with a Debian point release; compare the rest
+    const norm = (t) => t.replace(/^(\/\/ GENERATED.*|export const HEADER_VERSION.*)$/gm, '');
+    if (!existsSync(file) || norm(readFileSync(file, 'utf8')) !== norm(src)) {
+      console.error(`${file} is stale: run node packages/abi/scripts/gen-syscalls.mjs`);
+      process.exitCode = 1;
+    }
+    return;
+  }
+  writeFileSync(file, src);
   console.log(`${arch}: ${entries.length} syscalls (${pkg} ${ver})`);
 }
 
