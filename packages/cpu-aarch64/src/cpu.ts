@@ -1,0 +1,291 @@
+// The aarch64 Cpu: block cache, dispatcher loop, state access, invalidation.
+import { type A64State, type AddressSpace, type Cpu, type CpuState, type StopReason, type SyscallEntry, LOW_LIMIT, PAGE_SIZE, PERM_X, PERM_MAPPED } from '@elfbox/cpu';
+import { Tx, Undef, emitInsn } from './translate.js';
+import { GuestFault, GuestTrap, makeEnv } from './runtime.js';
+
+type BlockFn = (R: Int32Array, S: Int32Array, B: number) => number;
+
+export interface Block {
+  pc: number;
+  n: number;
+  fn: BlockFn | null;
+  trap?: StopReason;
+  svc: boolean;
+  fpcrWrite: boolean;
+  sys?: (cpu: Cpu) => boolean;
+  dead: boolean;
+  c0pc: number; c0: Block | null;
+  c1pc: number; c1: Block | null;
+  src?: string;
+}
+
+const MAX_INSNS = 256;
+
+/** State slots in S: 0 NZCV (4 bits), 1 instructions the last block ran, 2 exclusive monitor, 3 FPCR, 4 FPSR, 5/6 TPIDR_EL0, 7 the block left through its svc. */
+export class A64Cpu implements Cpu {
+  /** Debugging aid: new Cpus keep their blocks' source. */
+  static keepSourceDefault = false;
+  readonly arch = 'aarch64' as const;
+  readonly R = new Int32Array(64);
+  readonly S = new Int32Array(8);
+  /** V0-V31 plus one scratch register (index 32) for by-element operations. */
+  readonly V8 = new Uint8Array(33 * 16);
+  pc = 0;
+  instructions = 0;
+  /** Blocks translated so far (a statistic for benchmarks and tests). */
+  translations = 0;
+  private cache = new Map<number, Block>();
+  private pages = new Map<number, Block[]>();
+  private env: Record<string, unknown>;
+  private envNames: string[];
+  private envVals: unknown[];
+  private listener: (page: number, count: number) => void;
+  /** Keeps the generated source of each block (for debugging). */
+  keepSource = A64Cpu.keepSourceDefault;
+  /** The generated JavaScript of the block at pc, when keepSource was on at translation. */
+  blockSource(pc: number): string | undefined { return this.cache.get(pc)?.src; }
+
+  constructor(readonly mem: AddressSpace, readonly entry: SyscallEntry) {
+    const t0 = typeof performance !== 'undefined' ? performance.now() : Date.now();
+    this.env = makeEnv(mem, this.V8, () => (typeof performance !== 'undefined' ? performance.now() : Date.now()) - t0);
+    this.envNames = Object.keys(this.env);
+    this.envVals = this.envNames.map((k) => this.env[k]);
+    this.listener = (page, count) => this.invalidatePages(page, count);
+    mem.codeWriteListeners.push(this.listener);
+  }
+
+  // ---- Cpu interface ---------------------------------------------------------------------------
+
+  getReg(i: number): bigint {
+    return (BigInt(this.R[2 * i + 1] >>> 0) << 32n) | BigInt(this.R[2 * i] >>> 0);
+  }
+  setReg(i: number, v: bigint): void {
+    v = BigInt.asUintN(64, v);
+    this.R[2 * i] = Number(BigInt.asIntN(32, v));
+    this.R[2 * i + 1] = Number(BigInt.asIntN(32, v >> 32n));
+  }
+  getPc(): number { return this.pc; }
+  setPc(pc: number): void { this.pc = pc; }
+  getTls(): bigint { return (BigInt(this.S[6] >>> 0) << 32n) | BigInt(this.S[5] >>> 0); }
+  setTls(v: bigint): void {
+    v = BigInt.asUintN(64, v);
+    this.S[5] = Number(BigInt.asIntN(32, v));
+    this.S[6] = Number(BigInt.asIntN(32, v >> 32n));
+  }
+  getState(): A64State {
+    const x: bigint[] = [];
+    for (let i = 0; i < 31; i++) x.push(this.getReg(i));
+    return {
+      arch: 'aarch64', x, sp: this.getReg(31), pc: BigInt(this.pc), nzcv: (this.S[0] << 28) >>> 0,
+      tpidr: this.getTls(), v: this.V8.slice(0, 512), fpcr: this.S[3] >>> 0, fpsr: this.S[4] >>> 0,
+    };
+  }
+  setState(s: CpuState): void {
+    if (s.arch !== 'aarch64') throw new TypeError('not an aarch64 state');
+    for (let i = 0; i < 31; i++) this.setReg(i, s.x[i]);
+    this.setReg(31, s.sp);
+    this.pc = Number(s.pc);
+    this.S[0] = (s.nzcv >>> 28) & 15;
+    this.S[2] = 0;
+    this.S[3] = s.fpcr | 0;
+    this.S[4] = s.fpsr | 0;
+    this.setTls(s.tpidr);
+    this.V8.set(s.v.subarray(0, 512));
+    this.syncRmode();
+  }
+  invalidate(addr: number, len: number): void {
+    if (len <= 0) return;
+    const p0 = Math.floor(addr / PAGE_SIZE), p1 = Math.floor((addr + len - 1) / PAGE_SIZE);
+    this.invalidatePages(p0, p1 - p0 + 1);
+  }
+  destroy(): void {
+    const i = this.mem.codeWriteListeners.indexOf(this.listener);
+    if (i >= 0) this.mem.codeWriteListeners.splice(i, 1);
+    this.cache.clear();
+    this.pages.clear();
+  }
+
+  /** FPCR.RMode the cached translations assume; a change drops them all. */
+  private rmode = 0;
+  private syncRmode(): void {
+    const m = (this.S[3] >>> 22) & 3;
+    if (m === this.rmode) return;
+    this.rmode = m;
+    for (const b of this.cache.values()) b.dead = true;
+    this.cache.clear();
+    this.pages.clear();
+  }
+
+  private invalidatePages(page: number, count: number): void {
+    for (let p = page; p < page + count; p++) {
+      const list = this.pages.get(p);
+      if (!list) continue;
+      for (const b of list) { b.dead = true; this.cache.delete(b.pc); }
+      this.pages.delete(p);
+    }
+  }
+
+  // ---- execution ---------------------------------------------------------------------------------
+
+  run(budget: number): StopReason {
+    const R = this.R, S = this.S;
+    let pc = this.pc;
+    let done = 0;
+    let blk: Block | null = null;
+    try {
+      while (done < budget) {
+        let nb: Block | null | undefined = null;
+        if (blk !== null) {
+          if (pc === blk.c0pc && blk.c0 !== null && !blk.c0.dead) nb = blk.c0;
+          else if (pc === blk.c1pc && blk.c1 !== null && !blk.c1.dead) nb = blk.c1;
+        }
+        if (nb === null) {
+          nb = this.cache.get(pc);
+          if (nb === undefined) nb = this.translate(pc);
+          if (blk !== null && nb.fn !== null) {
+            if (blk.c0 === null || blk.c0.dead) { blk.c0 = nb; blk.c0pc = pc; }
+            else if (blk.c1 === null || blk.c1.dead) { blk.c1 = nb; blk.c1pc = pc; }
+          }
+        }
+        blk = nb;
+        if (blk.fn === null) {
+          this.pc = pc;
+          this.instructions += done;
+          return blk.trap!;
+        }
+        const next = blk.fn(R, S, budget - done);
+        done += S[1];
+        S[1] = 0;
+        if (blk.svc && S[7] !== 0) {
+          S[7] = 0;
+          this.pc = next;
+          S[2] = 0;
+          const ok = blk.sys ? blk.sys(this) : this.entry.syscall(this);
+          pc = this.pc;
+          blk = null;
+          if (!ok) { this.instructions += done; return { kind: 'yield' }; }
+          continue;
+        }
+        if (blk.fpcrWrite) { this.syncRmode(); blk = null; }
+        pc = next;
+      }
+    } catch (e) {
+      this.instructions += done + S[1];
+      S[1] = 0;
+      if (e instanceof GuestFault) {
+        this.pc = e.pc;
+        return { kind: 'fault', pc: e.pc, addr: e.addr, access: e.access, mapped: e.mapped };
+      }
+      if (e instanceof GuestTrap) {
+        this.pc = e.pc;
+        return e.kind === 'breakpoint' ? { kind: 'breakpoint', pc: e.pc } : { kind: 'illegal', pc: e.pc };
+      }
+      throw e;
+    }
+    this.pc = pc;
+    this.instructions += done;
+    return { kind: 'budget' };
+  }
+
+  private fetch(pc: number): number | undefined {
+    if (pc < 0 || pc >= 2 ** 48 || pc % 4 !== 0) return undefined;
+    const perm = this.mem.pagePerm(pc);
+    if (!(perm & PERM_X)) return undefined;
+    if (pc < LOW_LIMIT) return this.mem.dv.getUint32(pc, true);
+    const page = this.mem.highPage(Math.floor(pc / PAGE_SIZE))!;
+    return new DataView(page.buffer, page.byteOffset, PAGE_SIZE).getUint32(pc % PAGE_SIZE, true);
+  }
+
+  /** Translates the block at pc (or makes a trap block) and caches it. */
+  translate(pc: number): Block {
+    const blk: Block = { pc, n: 0, fn: null, svc: false, fpcrWrite: false, dead: false, c0pc: -1, c0: null, c1pc: -1, c1: null };
+    const first = this.fetch(pc);
+    if (first === undefined) {
+      const mapped = (this.mem.pagePerm(Math.max(0, Math.min(pc, 2 ** 48 - 1))) & PERM_MAPPED) !== 0 && pc % 4 === 0;
+      blk.trap = { kind: 'fault', pc, addr: pc < 0 ? pc + 2 ** 64 : pc, access: 'x', mapped };
+      return blk; // not cached: the page may be mapped later
+    }
+    this.translations++;
+    const t = new Tx(pc, this.rmode);
+    let cur = pc;
+    let illegalAt = -1, detail = '';
+    for (;;) {
+      const w = cur === pc ? first : this.fetch(cur);
+      if (w === undefined) { t.branch(cur); break; }
+      t.pc = cur;
+      t.visited.add(cur);
+      t.jumpTo = undefined;
+      const g = t.g;
+      const mark = g.lines.length;
+      const pend = g.pend ? { ...g.pend } : null;
+      const cx8 = g.constX8, nzd = g.nzDirty, fs = g.flagsSet, fl = g.flagsLiveIn;
+      let ended: boolean;
+      try {
+        t.inInsn = true;
+        ended = emitInsn(t, w);
+        t.inInsn = false;
+      } catch (e) {
+        t.inInsn = false;
+        if (!(e instanceof Undef)) throw e;
+        g.lines.length = mark;
+        g.pend = pend; g.constX8 = cx8; g.nzDirty = nzd; g.flagsSet = fs; g.flagsLiveIn = fl;
+        if (cur === pc) { illegalAt = cur; detail = e.detail; break; }
+        t.branch(cur);
+        break;
+      }
+      t.n++;
+      cur = t.jumpTo ?? cur + 4;
+      if (ended) break;
+      if (t.n >= MAX_INSNS || cur % PAGE_SIZE === 0 || (t.visited.has(cur) && cur !== pc)) { t.branch(cur); break; }
+    }
+    if (illegalAt >= 0) {
+      blk.trap = { kind: 'illegal', pc: illegalAt, detail: `${detail} (0x${(first >>> 0).toString(16).padStart(8, '0')})` };
+    } else {
+      blk.n = t.n;
+      blk.svc = t.svc;
+      blk.fpcrWrite = t.fpcrWrite;
+      if (t.svc && t.sysNr !== undefined && this.entry.handlerFor) blk.sys = this.entry.handlerFor(t.sysNr);
+      const src = this.assemble(t);
+      if (this.keepSource) blk.src = src;
+      const factory = new Function(...this.envNames, src) as (...a: unknown[]) => BlockFn;
+      blk.fn = factory(...this.envVals);
+    }
+    this.cache.set(pc, blk);
+    const page = Math.floor(pc / PAGE_SIZE);
+    let list = this.pages.get(page);
+    if (!list) { list = []; this.pages.set(page, list); }
+    list.push(blk);
+    this.mem.markCode(pc);
+    return blk;
+  }
+
+  private assemble(t: Tx): string {
+    const g = t.g;
+    const regs = [...g.used].sort((a, b) => a - b);
+    let pro = '';
+    for (const r of regs) pro += `let xl${r}=R[${2 * r}],xh${r}=R[${2 * r + 1}];`;
+    pro += 'let nz=S[0];';
+    const nt = g.tmpCount();
+    if (nt) pro += `let ${Array.from({ length: nt }, (_, i) => `t${i}=0`).join(',')};`;
+    let wb = '';
+    for (const r of g.dirty) wb += `R[${2 * r}]=xl${r};R[${2 * r + 1}]=xh${r};`;
+    let body = g.lines.join('\n').split('@@WB@@').join(wb);
+    if (t.loop) {
+      // NZCV must be exact at the back-edge only if the next iteration can observe the old flags.
+      // Strategies: the next iteration reads the flags first -> compute NZCV at the back-edge; only
+      // a fault/exit before the first flag setter can observe them -> remember "pending from the
+      // back-edge" (pf) and compute NZCV there from the previous iteration's temps; else nothing.
+      const be = t.backEdgeFlags;
+      const same = be.length > 0 && be.every((e) => e !== '' && e === be[0]);
+      let bm = '', pfCode = '';
+      if (g.flagsLiveIn || (g.exitBeforeSet && !same)) bm = '$1';
+      else if (g.exitBeforeSet) { bm = 'pf=1;'; pfCode = `if(pf===1){nz=${be[0]};pf=0;}`; pro += 'let pf=0;'; }
+      body = body.replace(/@@BM\[(.*?)\]BM@@/g, bm).split('@@PF@@').join(pfCode);
+      body = body.split('@@LX@@').join('S[0]=nz;').split('@@IC@@').join('+ic');
+      pro += 'let ic=0;';
+      body = `for(;;){\n${body}\n}`;
+    } else body = body.split('@@LX@@').join('').split('@@IC@@').join('').split('@@PF@@').join('');
+    const loopFix = t.loop ? 'if(S[1]===0)S[1]=ic;' : '';
+    return `return function blk_${t.start.toString(16)}(R,S,B){${pro}\ntry{\n${body}\n}catch(e){${wb}S[0]=nz;${loopFix}throw e;}}`;
+  }
+}

@@ -1,0 +1,697 @@
+// AdvSIMD lane engine: generic per-lane loops over the V register file. Lanes of 8/16/32 bits are
+// JS numbers (typed-array stores wrap them), 64-bit lanes are BigInts (BigUint64Array stores wrap).
+// Results go to a 16-byte scratch first, so destination/source aliasing is harmless.
+import { type AddressSpace, LOW_LIMIT, PERM_R, PERM_W, PERM_CODE, MemoryFault } from '@elfbox/cpu';
+import { GuestFault } from './runtime.js';
+
+/** A lane operation: `f` on numbers (8/16/32-bit lanes), `g` on bigints (64-bit lanes). */
+export interface LaneOp { s?: boolean; f: (a: number, b: number, es: number, c: number) => number; g?: (a: bigint, b: bigint, c: bigint) => bigint; }
+
+const ONES = (es: number) => (es === 32 ? 4294967295 : (1 << es) - 1);
+const sat = (v: number, lo: number, hi: number) => (v < lo ? lo : v > hi ? hi : v);
+const smin = (es: number) => -(2 ** (es - 1)), smax = (es: number) => 2 ** (es - 1) - 1;
+const umax = (es: number) => 2 ** es - 1;
+const M64 = (1n << 64n) - 1n;
+
+/** Variable shift (SSHL/USHL): shift count is the signed low byte of b. */
+function vshl(a: number, b: number, es: number, signed: boolean): number {
+  const sh = (b << 24) >> 24;
+  if (sh >= 0) return sh >= es ? 0 : a * 2 ** sh;
+  const r = -sh;
+  if (r >= es) return signed && a < 0 ? -1 : 0;
+  return Math.floor(a / 2 ** r);
+}
+function vshlBig(a: bigint, b: bigint, signed: boolean): bigint {
+  const sh = Number(BigInt.asIntN(8, b));
+  const x = signed ? BigInt.asIntN(64, a) : a;
+  if (sh >= 0) return sh >= 64 ? 0n : x << BigInt(sh);
+  const r = -sh;
+  if (r >= 64) return signed && x < 0n ? -1n : 0n;
+  return x >> BigInt(r);
+}
+
+export const OPS: Record<string, LaneOp> = {
+  add: { f: (a, b) => a + b, g: (a, b) => a + b },
+  sadd: { s: true, f: (a, b) => a + b, g: (a, b) => a + b },
+  ssub: { s: true, f: (a, b) => a - b, g: (a, b) => a - b },
+  sub: { f: (a, b) => a - b, g: (a, b) => a - b },
+  mul: { f: (a, b, es) => (es === 32 ? Math.imul(a, b) : a * b) },
+  mla: { f: (a, b, es, c) => c + (es === 32 ? Math.imul(a, b) : a * b) },
+  mls: { f: (a, b, es, c) => c - (es === 32 ? Math.imul(a, b) : a * b) },
+  shadd: { s: true, f: (a, b) => Math.floor((a + b) / 2) },
+  uhadd: { f: (a, b) => Math.floor((a + b) / 2) },
+  srhadd: { s: true, f: (a, b) => Math.floor((a + b + 1) / 2) },
+  urhadd: { f: (a, b) => Math.floor((a + b + 1) / 2) },
+  shsub: { s: true, f: (a, b) => Math.floor((a - b) / 2) },
+  uhsub: { f: (a, b) => Math.floor((a - b) / 2) },
+  sqadd: { s: true, f: (a, b, es) => sat(a + b, smin(es), smax(es)), g: (a, b) => { const r = BigInt.asIntN(64, a) + BigInt.asIntN(64, b); return r > 0x7fffffffffffffffn ? 0x7fffffffffffffffn : r < -0x8000000000000000n ? -0x8000000000000000n : r; } },
+  uqadd: { f: (a, b, es) => sat(a + b, 0, umax(es)), g: (a, b) => (a + b > M64 ? M64 : a + b) },
+  sqsub: { s: true, f: (a, b, es) => sat(a - b, smin(es), smax(es)), g: (a, b) => { const r = BigInt.asIntN(64, a) - BigInt.asIntN(64, b); return r > 0x7fffffffffffffffn ? 0x7fffffffffffffffn : r < -0x8000000000000000n ? -0x8000000000000000n : r; } },
+  uqsub: { f: (a, b) => (a > b ? a - b : 0), g: (a, b) => (a > b ? a - b : 0n) },
+  cmgt: { s: true, f: (a, b) => (a > b ? -1 : 0), g: (a, b) => (BigInt.asIntN(64, a) > BigInt.asIntN(64, b) ? -1n : 0n) },
+  cmge: { s: true, f: (a, b) => (a >= b ? -1 : 0), g: (a, b) => (BigInt.asIntN(64, a) >= BigInt.asIntN(64, b) ? -1n : 0n) },
+  cmhi: { f: (a, b) => (a > b ? -1 : 0), g: (a, b) => (a > b ? -1n : 0n) },
+  cmhs: { f: (a, b) => (a >= b ? -1 : 0), g: (a, b) => (a >= b ? -1n : 0n) },
+  cmeq: { f: (a, b) => (a === b ? -1 : 0), g: (a, b) => (a === b ? -1n : 0n) },
+  cmtst: { f: (a, b, es) => (es === 32 ? (a & b) !== 0 : (a & b) !== 0) ? -1 : 0, g: (a, b) => ((a & b) !== 0n ? -1n : 0n) },
+  sshl: { s: true, f: (a, b, es) => vshl(a, b, es, true), g: (a, b) => vshlBig(a, b, true) },
+  ushl: { f: (a, b, es) => vshl(a, b, es, false), g: (a, b) => vshlBig(a, b, false) },
+  smax: { s: true, f: (a, b) => (a > b ? a : b) },
+  umax: { f: (a, b) => (a > b ? a : b) },
+  smin: { s: true, f: (a, b) => (a < b ? a : b) },
+  umin: { f: (a, b) => (a < b ? a : b) },
+  sabd: { s: true, f: (a, b) => Math.abs(a - b) },
+  uabd: { f: (a, b) => Math.abs(a - b) },
+  saba: { s: true, f: (a, b, _e, c) => c + Math.abs(a - b) },
+  uaba: { f: (a, b, _e, c) => c + Math.abs(a - b) },
+  // unary (b unused)
+  neg: { s: true, f: (a) => -a, g: (a) => -a },
+  abs: { s: true, f: (a) => Math.abs(a), g: (a) => { const x = BigInt.asIntN(64, a); return x < 0n ? -x : x; } },
+  cmgt0: { s: true, f: (a) => (a > 0 ? -1 : 0), g: (a) => (BigInt.asIntN(64, a) > 0n ? -1n : 0n) },
+  cmge0: { s: true, f: (a) => (a >= 0 ? -1 : 0), g: (a) => (BigInt.asIntN(64, a) >= 0n ? -1n : 0n) },
+  cmeq0: { f: (a) => (a === 0 ? -1 : 0), g: (a) => (a === 0n ? -1n : 0n) },
+  cmle0: { s: true, f: (a) => (a <= 0 ? -1 : 0), g: (a) => (BigInt.asIntN(64, a) <= 0n ? -1n : 0n) },
+  cmlt0: { s: true, f: (a) => (a < 0 ? -1 : 0), g: (a) => (BigInt.asIntN(64, a) < 0n ? -1n : 0n) },
+  clz: { f: (a, es) => Math.clz32(a) - (32 - es) },
+  cls: { s: true, f: (a, es) => Math.clz32(a < 0 ? ~a : a) - (32 - es) - 1 },
+  cnt: { f: (a) => { let c = 0; while (a) { c += a & 1; a >>>= 1; } return c; } },
+  not: { f: (a) => ~a },
+  rbit: { f: (a) => { let r = 0; for (let i = 0; i < 8; i++) r |= ((a >> i) & 1) << (7 - i); return r; } },
+  sqabs: { s: true, f: (a, es) => sat(Math.abs(a), smin(es), smax(es)), g: (a) => { const x = BigInt.asIntN(64, a); return x === -(1n << 63n) ? (1n << 63n) - 1n : x < 0n ? -x : x; } },
+  sqneg: { s: true, f: (a, es) => sat(-a, smin(es), smax(es)), g: (a) => { const x = BigInt.asIntN(64, a); return x === -(1n << 63n) ? (1n << 63n) - 1n : -x; } },
+};
+
+export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, unknown> {
+  const buf = V8.buffer, bo = V8.byteOffset;
+  const U16 = new Uint16Array(buf, bo), U32 = new Uint32Array(buf, bo), U64 = new BigUint64Array(buf, bo);
+  const I8 = new Int8Array(buf, bo), I16 = new Int16Array(buf, bo), I32 = new Int32Array(buf, bo), I64 = new BigInt64Array(buf, bo);
+  const F32 = new Float32Array(buf, bo), F64 = new Float64Array(buf, bo);
+  const ob = new ArrayBuffer(64);
+  const O8 = new Uint8Array(ob), O16 = new Uint16Array(ob), O32 = new Uint32Array(ob), O64 = new BigUint64Array(ob);
+  const OF32 = new Float32Array(ob), OF64 = new Float64Array(ob);
+
+  /** Lane i of register r (element size es bits), as number (es <= 32) or bigint (es = 64). */
+  const getN = (r: number, i: number, es: number, s: boolean | undefined): number =>
+    es === 8 ? (s ? I8[r * 16 + i] : V8[r * 16 + i]) : es === 16 ? (s ? I16[r * 8 + i] : U16[r * 8 + i]) : s ? I32[r * 4 + i] : U32[r * 4 + i];
+  const getB = (r: number, i: number, s?: boolean): bigint => (s ? I64[r * 2 + i] : U64[r * 2 + i]);
+  const setN = (i: number, es: number, v: number) => { if (es === 8) O8[i] = v; else if (es === 16) O16[i] = v; else O32[i] = v; };
+  const finish = (d: number, q: number) => {
+    if (q) { for (let i = 0; i < 16; i++) V8[d * 16 + i] = O8[i]; }
+    else { for (let i = 0; i < 8; i++) V8[d * 16 + i] = O8[i]; for (let i = 8; i < 16; i++) V8[d * 16 + i] = 0; }
+  };
+  const lanes = (q: number, es: number) => (q ? 128 : 64) / es;
+
+  /** Three-operand lane op (c = destination's old lane for accumulating ops). */
+  function v3(op: LaneOp, d: number, n: number, m: number, q: number, es: number): void {
+    const L = lanes(q, es);
+    if (es === 64) { for (let i = 0; i < L; i++) O64[i] = BigInt.asUintN(64, op.g!(getB(n, i), getB(m, i), getB(d, i))); }
+    else for (let i = 0; i < L; i++) setN(i, es, op.f(getN(n, i, es, op.s), getN(m, i, es, op.s), es, getN(d, i, es, op.s)));
+    finish(d, q);
+  }
+  /** Scalar form of a three-operand op on lane 0 (B/H/S/D); the rest of d is zeroed. */
+  function s3(op: LaneOp, d: number, n: number, m: number, es: number): void {
+    O64[0] = 0n; O64[1] = 0n;
+    if (es === 64) O64[0] = BigInt.asUintN(64, op.g!(getB(n, 0), getB(m, 0), getB(d, 0)));
+    else setN(0, es, op.f(getN(n, 0, es, op.s), getN(m, 0, es, op.s), es, getN(d, 0, es, op.s)));
+    finish(d, 1);
+  }
+  function v2(op: LaneOp, d: number, n: number, q: number, es: number): void {
+    const L = lanes(q, es);
+    if (es === 64) { for (let i = 0; i < L; i++) O64[i] = BigInt.asUintN(64, op.g!(getB(n, i), 0n, 0n)); }
+    else for (let i = 0; i < L; i++) setN(i, es, op.f(getN(n, i, es, op.s), es, es, 0));
+    finish(d, q);
+  }
+  function s2(op: LaneOp, d: number, n: number, es: number): void {
+    O64[0] = 0n; O64[1] = 0n;
+    if (es === 64) O64[0] = BigInt.asUintN(64, op.g!(getB(n, 0), 0n, 0n));
+    else setN(0, es, op.f(getN(n, 0, es, op.s), es, es, 0));
+    finish(d, 1);
+  }
+  /** Pairwise: lanes of n then m, adjacent pairs combined. */
+  function vp(op: LaneOp, d: number, n: number, m: number, q: number, es: number): void {
+    const L = lanes(q, es), h = L / 2;
+    if (es === 64) {
+      for (let i = 0; i < h; i++) O64[i] = BigInt.asUintN(64, op.g!(getB(n, 2 * i), getB(n, 2 * i + 1), 0n));
+      for (let i = 0; i < h; i++) O64[h + i] = BigInt.asUintN(64, op.g!(getB(m, 2 * i), getB(m, 2 * i + 1), 0n));
+    } else {
+      const tmp: number[] = [];
+      for (let i = 0; i < L; i++) tmp.push(getN(n, i, es, op.s));
+      for (let i = 0; i < L; i++) tmp.push(getN(m, i, es, op.s));
+      for (let i = 0; i < L; i++) setN(i, es, op.f(tmp[2 * i], tmp[2 * i + 1], es, 0));
+    }
+    finish(d, q);
+  }
+  /** Across lanes: reduce n with op into lane 0 of d (width outEs). */
+  function vred(op: LaneOp, d: number, n: number, q: number, es: number, outEs: number): void {
+    const L = lanes(q, es);
+    if (es === 64) {
+      let accb = getB(n, 0);
+      for (let i = 1; i < L; i++) accb = op.g!(accb, getB(n, i), 0n);
+      O64[0] = BigInt.asUintN(64, accb); O64[1] = 0n;
+      finish(d, 1);
+      return;
+    }
+    let acc = getN(n, 0, es, op.s);
+    for (let i = 1; i < L; i++) acc = op.f(acc, getN(n, i, es, op.s), 64, 0);
+    O64[0] = 0n; O64[1] = 0n;
+    if (outEs === 64) O64[0] = BigInt.asUintN(64, BigInt(acc)); else setN(0, outEs, acc);
+    finish(d, 1);
+  }
+  /** Widening / narrowing / long ops. kind: 0 long (n,m halves -> 2es), 1 wide (n 2es, m half), 2 narrow-high (ADDHN...). */
+  function vlong(op: LaneOp, d: number, n: number, m: number, q: number, es: number, acc: number): void {
+    const base = q ? 64 / es : 0, L = 64 / es, oe = es * 2;
+    for (let i = 0; i < L; i++) {
+      const a = getN(n, base + i, es, op.s), b = getN(m, base + i, es, op.s);
+      const c = acc ? (oe === 64 ? Number(op.s ? getB(d, i, true) : getB(d, i)) : getN(d, i, oe, op.s)) : 0;
+      const r = op.f(a, b, 64, c);
+      if (oe === 64) O64[i] = BigInt.asUintN(64, BigInt(r)); else setN(i, oe, r);
+    }
+    if (oe === 64 && acc) {
+      // exactness for 64-bit accumulators: redo with BigInt
+      for (let i = 0; i < L; i++) {
+        const a = BigInt(getN(n, base + i, es, op.s)), b = BigInt(getN(m, base + i, es, op.s));
+        const c = op.s ? getB(d, i, true) : getB(d, i);
+        O64[i] = BigInt.asUintN(64, bigAcc(op, a, b, c));
+      }
+    }
+    finish(d, 1);
+  }
+  function bigAcc(op: LaneOp, a: bigint, b: bigint, c: bigint): bigint {
+    if (op === OPS.mla) return c + a * b;
+    if (op === OPS.mls) return c - a * b;
+    if (op === OPS.saba || op === OPS.uaba) return c + (a > b ? a - b : b - a);
+    if (op === OPS.add) return c + a + b; // SADALP-style
+    return BigInt(op.f(Number(a), Number(b), 64, Number(c)));
+  }
+  /** SADDW/UADDW/SSUBW/USUBW: n has 2es lanes, m the (upper when q) es lanes. */
+  function vwide(sub: number, signed: number, d: number, n: number, m: number, q: number, es: number): void {
+    const base = q ? 64 / es : 0, L = 64 / es, oe = es * 2;
+    for (let i = 0; i < L; i++) {
+      const b = getN(m, base + i, es, !!signed);
+      if (oe === 64) { const a = getB(n, i, !!signed); O64[i] = BigInt.asUintN(64, sub ? a - BigInt(b) : a + BigInt(b)); }
+      else { const a = getN(n, i, oe, !!signed); setN(i, oe, sub ? a - b : a + b); }
+    }
+    finish(d, 1);
+  }
+  /** Multiply long (SMULL/UMULL/SMLAL/...): exact via BigInt for 32-bit sources. */
+  function vmull(signed: number, accKind: number, d: number, n: number, m: number, q: number, es: number, mIdx: number): void {
+    const base = q ? 64 / es : 0, L = 64 / es, oe = es * 2, s = !!signed;
+    for (let i = 0; i < L; i++) {
+      const a = getN(n, base + i, es, s), b = mIdx >= 0 ? getN(m, mIdx, es, s) : getN(m, base + i, es, s);
+      if (oe === 64) {
+        let r = BigInt(a) * BigInt(b);
+        if (accKind) { const c = getB(d, i); r = accKind === 1 ? c + r : c - r; }
+        O64[i] = BigInt.asUintN(64, r);
+      } else {
+        let r = a * b;
+        if (accKind) { const c = getN(d, i, oe, false); r = accKind === 1 ? c + r : c - r; }
+        setN(i, oe, r);
+      }
+    }
+    finish(d, 1);
+  }
+  /** XTN / SQXTN / UQXTN / SQXTUN (+2 variants write the upper half). kind 0 plain, 1 sqxtn, 2 uqxtn, 3 sqxtun. */
+  function vxtn(kind: number, d: number, n: number, q: number, es: number): void {
+    const L = 64 / es, ie = es * 2;
+    // start from d's current value (the "2" forms keep the low half)
+    for (let i = 0; i < 16; i++) O8[i] = V8[d * 16 + i];
+    const base = q ? L : 0;
+    for (let i = 0; i < L; i++) {
+      let v: number;
+      if (ie === 64) {
+        const x = kind === 1 || kind === 3 ? getB(n, i, true) : getB(n, i);
+        const lo = kind === 1 ? -(2n ** 31n) : 0n, hi = kind === 1 ? 2n ** 31n - 1n : kind === 0 ? -1n : 2n ** 32n - 1n;
+        v = kind === 0 ? Number(BigInt.asUintN(32, x)) : Number(x < lo ? lo : x > hi ? hi : x);
+      } else {
+        const x = getN(n, i, ie, kind === 1 || kind === 3);
+        v = kind === 0 ? x : kind === 1 ? sat(x, smin(es), smax(es)) : sat(x, 0, umax(es));
+      }
+      setN(base + i, es, v);
+    }
+    if (!q) for (let i = 8; i < 16; i++) O8[i] = 0;
+    finish(d, 1);
+  }
+  /** ADDHN/SUBHN/RADDHN/RSUBHN: high halves of 2es-bit sums. */
+  function vhn(sub: number, round: number, d: number, n: number, m: number, q: number, es: number): void {
+    const L = 64 / es, ie = es * 2;
+    for (let i = 0; i < 16; i++) O8[i] = V8[d * 16 + i];
+    const base = q ? L : 0;
+    for (let i = 0; i < L; i++) {
+      if (ie === 64) {
+        let r = sub ? getB(n, i) - getB(m, i) : getB(n, i) + getB(m, i);
+        if (round) r += 1n << 31n;
+        setN(base + i, es, Number(BigInt.asUintN(64, r) >> 32n));
+      } else {
+        let r = sub ? getN(n, i, ie, false) - getN(m, i, ie, false) : getN(n, i, ie, false) + getN(m, i, ie, false);
+        if (round) r += 2 ** (es - 1);
+        r = ((r % 2 ** ie) + 2 ** ie) % 2 ** ie;
+        setN(base + i, es, Math.floor(r / 2 ** es));
+      }
+    }
+    if (!q) for (let i = 8; i < 16; i++) O8[i] = 0;
+    finish(d, 1);
+  }
+  /** Pairwise add long (SADDLP/UADDLP, SADALP/UADALP when acc). */
+  function vaddlp(signed: number, acc: number, d: number, n: number, q: number, es: number): void {
+    const L = lanes(q, es) / 2, oe = es * 2, s = !!signed;
+    for (let i = 0; i < L; i++) {
+      const r = getN(n, 2 * i, es, s) + getN(n, 2 * i + 1, es, s);
+      if (oe === 64) O64[i] = BigInt.asUintN(64, BigInt(r) + (acc ? getB(d, i) : 0n));
+      else setN(i, oe, r + (acc ? getN(d, i, oe, false) : 0));
+    }
+    finish(d, q);
+  }
+  /** Shift by immediate. kind: 0 sshr 1 ushr 2 ssra 3 usra 4 srshr 5 urshr 6 srsra 7 ursra 8 shl 9 sli 10 sri. */
+  function vshift(kind: number, d: number, n: number, q: number, es: number, sh: number, scalar: number): void {
+    const L = scalar ? 1 : lanes(q, es);
+    if (scalar) { O64[0] = 0n; O64[1] = 0n; }
+    const signed = kind === 0 || kind === 2 || kind === 4 || kind === 6;
+    for (let i = 0; i < L; i++) {
+      if (es === 64) {
+        const x = signed ? getB(n, i, true) : getB(n, i), c = getB(d, i);
+        let r: bigint;
+        if (kind <= 7) {
+          const rnd = kind >= 4 ? (1n << BigInt(sh - 1)) : 0n;
+          r = (x + rnd) >> BigInt(sh);
+          if (kind === 2 || kind === 3 || kind === 6 || kind === 7) r += c;
+        } else if (kind === 8) r = x << BigInt(sh);
+        else if (kind === 9) r = (x << BigInt(sh)) | (c & ((1n << BigInt(sh)) - 1n));
+        else { const mask = sh === 64 ? 0n : (M64 >> BigInt(sh)); r = (sh === 64 ? 0n : x >> BigInt(sh)) | (c & ~mask & M64); }
+        O64[i] = BigInt.asUintN(64, r);
+      } else {
+        const x = getN(n, i, es, signed), c = getN(d, i, es, false);
+        let r: number;
+        if (kind <= 7) {
+          const rnd = kind >= 4 ? 2 ** (sh - 1) : 0;
+          r = Math.floor((x + rnd) / 2 ** sh);
+          if (kind === 2 || kind === 3 || kind === 6 || kind === 7) r += c;
+        } else if (kind === 8) r = x * 2 ** sh;
+        else if (kind === 9) r = ((x * 2 ** sh) % 2 ** es) + (c % 2 ** sh);
+        else { const keep = sh === es ? c : c - (c % 2 ** (es - sh)); r = keep + (sh === es ? 0 : Math.floor(x / 2 ** sh)); }
+        setN(i, es, r);
+      }
+    }
+    finish(d, scalar ? 1 : q);
+  }
+  /** SHRN/RSHRN/SQSHRN/UQSHRN/SQSHRUN (+2). kind 0 shrn, 1 rshrn, 2 sqshrn, 3 uqshrn, 4 sqshrun, 5 sqrshrn, 6 uqrshrn, 7 sqrshrun. */
+  function vshrn(kind: number, d: number, n: number, q: number, es: number, sh: number): void {
+    const L = 64 / es, ie = es * 2;
+    for (let i = 0; i < 16; i++) O8[i] = V8[d * 16 + i];
+    const base = q ? L : 0;
+    const round = kind === 1 || kind >= 5;
+    const signed = kind === 2 || kind === 4 || kind === 5 || kind === 7;
+    for (let i = 0; i < L; i++) {
+      let v: bigint = ie === 64 ? (signed ? getB(n, i, true) : getB(n, i)) : BigInt(getN(n, i, ie, signed));
+      if (round) v += 1n << BigInt(sh - 1);
+      v >>= BigInt(sh);
+      let out: bigint;
+      const k = kind >= 5 ? kind - 3 : kind;
+      if (k <= 1) out = v;
+      else if (k === 2) { const lo = -(1n << BigInt(es - 1)), hi = (1n << BigInt(es - 1)) - 1n; out = v < lo ? lo : v > hi ? hi : v; }
+      else { const hi = (1n << BigInt(es)) - 1n; out = v < 0n ? 0n : v > hi ? hi : v; }
+      setN(base + i, es, Number(BigInt.asUintN(es, out)));
+    }
+    if (!q) for (let i = 8; i < 16; i++) O8[i] = 0;
+    finish(d, 1);
+  }
+  /** SSHLL/USHLL (+2): widen the (upper when q) half and shift left. */
+  function vshll(signed: number, d: number, n: number, q: number, es: number, sh: number): void {
+    const L = 64 / es, base = q ? L : 0, oe = es * 2;
+    for (let i = 0; i < L; i++) {
+      const x = getN(n, base + i, es, !!signed) * 2 ** sh;
+      if (oe === 64) O64[i] = BigInt.asUintN(64, BigInt(x)); else setN(i, oe, x);
+    }
+    finish(d, 1);
+  }
+  function vrev(group: number, d: number, n: number, q: number, es: number): void {
+    // reverse es-bit elements within each group-bit container
+    const bytes = q ? 16 : 8, eb = es / 8, gb = group / 8;
+    for (let g = 0; g < bytes; g += gb) {
+      for (let e = 0; e < gb; e += eb) {
+        const src = g + (gb - eb - e);
+        for (let k = 0; k < eb; k++) O8[g + e + k] = V8[n * 16 + src + k];
+      }
+    }
+    finish(d, q);
+  }
+  /** ZIP/UZP/TRN. op: 1 uzp1 2 trn1 3 zip1 5 uzp2 6 trn2 7 zip2. */
+  function vperm(op: number, d: number, n: number, m: number, q: number, es: number): void {
+    const L = lanes(q, es), eb = es / 8;
+    const cp = (dst: number, reg: number, idx: number) => { for (let k = 0; k < eb; k++) O8[dst * eb + k] = V8[reg * 16 + idx * eb + k]; };
+    const part = op >= 5 ? 1 : 0;
+    switch (op & 3) {
+      case 1: for (let i = 0; i < L; i++) { const j = 2 * i + part; if (j < L) cp(i, n, j); else cp(i, m, j - L); } break;
+      case 2: for (let i = 0; i < L / 2; i++) { cp(2 * i, n, 2 * i + part); cp(2 * i + 1, m, 2 * i + part); } break;
+      default: { const base = part * L / 2; for (let i = 0; i < L / 2; i++) { cp(2 * i, n, base + i); cp(2 * i + 1, m, base + i); } }
+    }
+    finish(d, q);
+  }
+  function vext(d: number, n: number, m: number, q: number, idx: number): void {
+    const bytes = q ? 16 : 8;
+    for (let i = 0; i < bytes; i++) { const j = i + idx; O8[i] = j < bytes ? V8[n * 16 + j] : V8[m * 16 + j - bytes]; }
+    finish(d, q);
+  }
+  function vtbl(d: number, n: number, len: number, m: number, q: number, tbx: number): void {
+    const bytes = q ? 16 : 8, tl = (len + 1) * 16;
+    for (let i = 0; i < bytes; i++) {
+      const idx = V8[m * 16 + i];
+      if (idx < tl) O8[i] = V8[((n + (idx >> 4)) % 32) * 16 + (idx & 15)];
+      else O8[i] = tbx ? V8[d * 16 + i] : 0;
+    }
+    finish(d, q);
+  }
+  function vdup(d: number, n: number, idx: number, q: number, es: number): void {
+    const eb = es / 8, bytes = q ? 16 : 8;
+    for (let i = 0; i < bytes; i++) O8[i] = V8[n * 16 + idx * eb + (i % eb)];
+    finish(d, q);
+  }
+  /** DUP from a general register (lo, hi). */
+  function vdupg(d: number, lo: number, hi: number, q: number, es: number): void {
+    const bytes = q ? 16 : 8;
+    const b = [lo & 255, (lo >>> 8) & 255, (lo >>> 16) & 255, lo >>> 24, hi & 255, (hi >>> 8) & 255, (hi >>> 16) & 255, hi >>> 24];
+    const eb = es / 8;
+    for (let i = 0; i < bytes; i++) O8[i] = b[i % eb];
+    finish(d, q);
+  }
+  /** INS (element): d[di] = n[ni]. */
+  function zeroAbove(d: number, bytes: number): void { V8.fill(0, d * 16 + bytes, d * 16 + 16); }
+  function vins(d: number, di: number, n: number, ni: number, es: number): void {
+    const eb = es / 8;
+    for (let k = 0; k < eb; k++) O8[k] = V8[n * 16 + ni * eb + k];
+    for (let k = 0; k < eb; k++) V8[d * 16 + di * eb + k] = O8[k];
+  }
+  function vinsg(d: number, di: number, lo: number, hi: number, es: number): void {
+    const b = [lo & 255, (lo >>> 8) & 255, (lo >>> 16) & 255, lo >>> 24, hi & 255, (hi >>> 8) & 255, (hi >>> 16) & 255, hi >>> 24];
+    const eb = es / 8;
+    for (let k = 0; k < eb; k++) V8[d * 16 + di * eb + k] = b[k];
+  }
+  /** Writes a 64-bit pattern (lo, hi) replicated to both halves (q) with op 0 mov 1 orr 2 bic. */
+  function vimm(d: number, lo: number, hi: number, q: number, op: number): void {
+    for (let h = 0; h < 2; h++) {
+      const on = h === 0 || q;
+      for (const [k, v] of [[0, lo], [1, hi]] as const) {
+        const i = d * 4 + h * 2 + k;
+        if (!on) { I32[i] = 0; continue; }
+        I32[i] = op === 0 ? v : op === 1 ? I32[i] | v : I32[i] & ~v;
+      }
+    }
+  }
+
+  // ---- floating point lanes ------------------------------------------------------------------
+  const isSNaN = (x: number, es: number, r: number, i: number): boolean => {
+    if (x === x) return false;
+    return es === 64 ? (U32[r * 4 + i * 2 + 1] & 0x80000) === 0 : (U32[r * 4 + i] & 0x400000) === 0;
+  };
+  /** NaN result for lane i of n/m (ARM rules), written into the output buffer. */
+  function fnanLane(i: number, es: number, srcs: Array<[number, number, number?]>, fpcr: number): void {
+    if (!(fpcr & (1 << 25))) {
+      for (const pass of [0, 1]) {
+        for (const [r, ln, neg] of srcs) {
+          const x = es === 64 ? F64[r * 2 + ln] : F32[r * 4 + ln];
+          if (x !== x && (pass === 1 || isSNaN(x, es, r, ln))) {
+            const sgn = neg ? 0x80000000 : 0;
+            if (es === 64) { O32[i * 2] = U32[r * 4 + ln * 2]; O32[i * 2 + 1] = (U32[r * 4 + ln * 2 + 1] | 0x80000) ^ sgn; }
+            else O32[i] = (U32[r * 4 + ln] | 0x400000) ^ sgn;
+            return;
+          }
+        }
+      }
+    }
+    if (es === 64) { O32[i * 2] = 0; O32[i * 2 + 1] = 0x7ff80000; } else O32[i] = 0x7fc00000;
+  }
+  /** FMLA/FMLS: inf * 0 with a quiet-NaN addend (and no signalling NaN) gives the default NaN. */
+  const infTimesZeroQ = (a: number, b: number, es: number, d: number, di: number, n: number, ni: number, m: number, mi: number): boolean => {
+    const c = fget(d, di, es);
+    if (c === c || isSNaN(c, es, d, di) || isSNaN(a, es, n, ni) || isSNaN(b, es, m, mi)) return false;
+    return (a === 0 && Math.abs(b) === Infinity) || (b === 0 && Math.abs(a) === Infinity);
+  };
+  const fget = (r: number, i: number, es: number) => (es === 64 ? F64[r * 2 + i] : F32[r * 4 + i]);
+  const fset = (i: number, es: number, v: number) => { if (es === 64) OF64[i] = v; else OF32[i] = v; };
+  const FOPS: Array<(a: number, b: number, c: number) => number> = [
+    (a, b) => a + b, (a, b) => a - b, (a, b) => a * b, (a, b) => a / b,
+    (a, b) => (a !== a || b !== b ? NaN : Math.max(a, b)), (a, b) => (a !== a || b !== b ? NaN : Math.min(a, b)),
+    (a, b) => Math.max(a, b), (a, b) => Math.min(a, b), // 6,7: maxnm/minnm (NaN handled below)
+    (a, b) => Math.abs(a - b), // 8 fabd
+    (a, b) => (a === b ? -1 : 0), (a, b) => (a >= b ? -1 : 0), (a, b) => (a > b ? -1 : 0), // 9..11 fcmeq fcmge fcmgt
+    (a, b) => (Math.abs(a) >= Math.abs(b) ? -1 : 0), (a, b) => (Math.abs(a) > Math.abs(b) ? -1 : 0), // 12,13 facge facgt
+    (a, b, c) => c + a * b, (a, b, c) => c - a * b, // 14,15 fmla fmls (fused: see below)
+  ];
+  function fl(op: number, a: number, b: number, c: number, es: number, fpcr = 0): number {
+    const mode = (fpcr >>> 22) & 3;
+    if (op === 14 || op === 15) {
+      if (mode && Number.isFinite(a) && Number.isFinite(b) && Number.isFinite(c)) return exactFma(op === 15 ? -a : a, b, c, es === 64 ? 53 : 24, es === 64 ? -1074 : -149, mode);
+      const r = es === 64 ? fma64(op === 15 ? -a : a, b, c) : fma32(op === 15 ? -a : a, b, c);
+      return r;
+    }
+    if (mode && op <= 3) return frnd(op, a, b, mode, es === 64 ? 1 : 0);
+    if (mode && op === 8) return Math.abs(frnd(1, a, b, mode, es === 64 ? 1 : 0));
+    const r = FOPS[op](a, b, c);
+    return es === 32 && op <= 8 ? Math.fround(r) : r;
+  }
+  /** Vector FP three-operand op (mIdx >= 0: by element). */
+  function vf3(op: number, d: number, n: number, m: number, q: number, es: number, fpcr: number, mIdx: number): void {
+    const L = lanes(q, es);
+    for (let i = 0; i < L; i++) {
+      const mi = mIdx >= 0 ? mIdx : i;
+      const a = fget(n, i, es), b = fget(m, mi, es), c = fget(d, i, es);
+      if (op >= 9 && op <= 13) { // compares: all-ones/zero masks
+        const v = a !== a || b !== b ? 0 : FOPS[op](a, b, 0);
+        if (es === 64) O64[i] = v ? M64 : 0n; else O32[i] = v ? 0xffffffff : 0;
+        continue;
+      }
+      if ((op === 6 || op === 7) && (a !== a) !== (b !== b)) {
+        const nan = a !== a ? a : b;
+        if (!isSNaN(nan, es, a !== a ? n : m, a !== a ? i : mi)) { fset(i, es, a !== a ? b : a); continue; }
+      }
+      const r = fl(op, a, b, c, es, fpcr);
+      if (r !== r) {
+        if (op >= 14 && infTimesZeroQ(a, b, es, d, i, n, i, m, mi)) fnanLane(i, es, [], fpcr);
+        else fnanLane(i, es, op >= 14 ? [[d, i], [n, i, op - 14], [m, mi]] : [[n, i], [m, mi]], fpcr);
+        if (op === 8) { if (es === 64) O32[i * 2 + 1] &= 0x7fffffff; else O32[i] &= 0x7fffffff; }
+      } else fset(i, es, r);
+    }
+    finish(d, q);
+  }
+  /** Scalar FP op by element (FMUL/FMLA/FMLS s/d, Vm.s[idx]). */
+  function sf3(op: number, d: number, n: number, m: number, es: number, fpcr: number, mIdx: number): void {
+    const a = fget(n, 0, es), b = fget(m, mIdx, es), c = fget(d, 0, es);
+    O64[0] = 0n; O64[1] = 0n;
+    if (op >= 9 && op <= 13) {
+      const v = a !== a || b !== b ? 0 : FOPS[op](a, b, 0);
+      if (es === 64) O64[0] = v ? M64 : 0n; else O32[0] = v ? 0xffffffff : 0;
+    } else {
+      const r = fl(op, a, b, c, es, fpcr);
+      if (r !== r) {
+        if (op >= 14 && infTimesZeroQ(a, b, es, d, 0, n, 0, m, mIdx)) fnanLane(0, es, [], fpcr);
+        else fnanLane(0, es, op >= 14 ? [[d, 0], [n, 0, op - 14], [m, mIdx]] : [[n, 0], [m, mIdx]], fpcr);
+        if (op === 8) { if (es === 64) O32[1] &= 0x7fffffff; else O32[0] &= 0x7fffffff; }
+      } else fset(0, es, r);
+    }
+    finish(d, 1);
+  }
+  /** Pairwise FP (FADDP/FMAXP/FMINP/FMAXNMP/FMINNMP); scalar form when q < 0 (lane 0 of d = n[0] op n[1]). */
+  function vfp(op: number, d: number, n: number, m: number, q: number, es: number, fpcr: number): void {
+    if (q < 0) {
+      O64[0] = 0n; O64[1] = 0n;
+      pairLane(op, 0, es, n, 0, n, 1, fpcr);
+      finish(d, 1);
+      return;
+    }
+    const L = lanes(q, es), h = L / 2;
+    for (let i = 0; i < h; i++) pairLane(op, i, es, n, 2 * i, n, 2 * i + 1, fpcr);
+    for (let i = 0; i < h; i++) pairLane(op, h + i, es, m, 2 * i, m, 2 * i + 1, fpcr);
+    finish(d, q);
+  }
+  function pairLane(op: number, i: number, es: number, r1: number, l1: number, r2: number, l2: number, fpcr: number): void {
+    const a = fget(r1, l1, es), b = fget(r2, l2, es);
+    if ((op === 6 || op === 7) && (a !== a) !== (b !== b)) {
+      const nanReg = a !== a ? r1 : r2, nanLane = a !== a ? l1 : l2;
+      if (!isSNaN(NaN, es, nanReg, nanLane)) { fset(i, es, a !== a ? b : a); return; }
+    }
+    const r = fl(op, a, b, 0, es, fpcr);
+    if (r !== r) fnanLane(i, es, [[r1, l1], [r2, l2]], fpcr); else fset(i, es, r);
+  }
+  /** FMAXV/FMINV/FMAXNMV/FMINNMV (single lanes), reduced pairwise as the architecture does. */
+  function vfred(op: number, d: number, n: number, q: number, fpcr: number): void {
+    // elements as [value, raw bits]; reduced as a balanced tree like the architecture's Reduce()
+    const L = q ? 4 : 2;
+    const xs: Array<[number, number]> = [];
+    for (let i = 0; i < L; i++) xs.push([F32[n * 4 + i], U32[n * 4 + i]]);
+    const snan = (e: [number, number]) => e[0] !== e[0] && (e[1] & 0x400000) === 0;
+    const comb = (a: [number, number], b: [number, number]): [number, number] => {
+      const an = a[0] !== a[0], bn = b[0] !== b[0];
+      if (an || bn) {
+        if ((op === 6 || op === 7) && an !== bn && !snan(an ? a : b)) return an ? b : a;
+        if (fpcr & (1 << 25)) return [NaN, 0x7fc00000];
+        const pick = snan(a) ? a : snan(b) ? b : an ? a : b;
+        return [NaN, (pick[1] | 0x400000) >>> 0];
+      }
+      const r = FOPS[op](a[0], b[0], 0);
+      OF32[2] = r;
+      return [r, O32[2]];
+    };
+    const red = (lo: number, hi: number): [number, number] => (hi - lo === 1 ? xs[lo] : comb(red(lo, (lo + hi) >> 1), red((lo + hi) >> 1, hi)));
+    const r = red(0, L);
+    O64[0] = 0n; O64[1] = 0n;
+    O32[0] = r[1];
+    finish(d, 1);
+  }
+  /** Vector FP unary: 0 fabs 1 fneg 2 fsqrt 3 frintn 4 frintp 5 frintm 6 frintz 7 frinta 8 frintx/i 9..13 fcm*0 (gt ge eq le lt). */
+  function vf2(op: number, d: number, n: number, q: number, es: number, fpcr: number): void {
+    const L = lanes(q, es);
+    for (let i = 0; i < L; i++) {
+      if (op <= 1) {
+        if (es === 64) { O32[i * 2] = U32[n * 4 + i * 2]; O32[i * 2 + 1] = op === 0 ? U32[n * 4 + i * 2 + 1] & 0x7fffffff : U32[n * 4 + i * 2 + 1] ^ 0x80000000; }
+        else O32[i] = op === 0 ? U32[n * 4 + i] & 0x7fffffff : U32[n * 4 + i] ^ 0x80000000;
+        continue;
+      }
+      const a = fget(n, i, es);
+      if (op >= 9) {
+        const v = a !== a ? false : op === 9 ? a > 0 : op === 10 ? a >= 0 : op === 11 ? a === 0 : op === 12 ? a <= 0 : a < 0;
+        if (es === 64) O64[i] = v ? M64 : 0n; else O32[i] = v ? 0xffffffff : 0;
+        continue;
+      }
+      let r: number;
+      if (op === 2) r = (fpcr >>> 22) & 3 ? frnd(4, a, 0, (fpcr >>> 22) & 3, es === 64 ? 1 : 0) : Math.sqrt(a);
+      else r = frint(a, op === 8 ? 5 : op - 3, fpcr);
+      if (es === 32) r = Math.fround(r);
+      if (r !== r) fnanLane(i, es, [[n, i]], fpcr); else fset(i, es, r);
+    }
+    finish(d, q);
+  }
+  /** Vector/scalar int <-> FP conversions. kind 0 scvtf 1 ucvtf 2 fcvtzs 3 fcvtzu, 4.. fcvt{n,p,m,a}{s,u}; fbits for fixed point. */
+  function vcvt(kind: number, d: number, n: number, q: number, es: number, fbits: number, scalar: number, fpcr = 0): void {
+    const L = scalar ? 1 : lanes(q, es);
+    if (scalar) { O64[0] = 0n; O64[1] = 0n; }
+    for (let i = 0; i < L; i++) {
+      if (kind <= 1) {
+        const x = es === 64 ? (kind === 0 ? getB(n, i, true) : getB(n, i)) : BigInt(getN(n, i, 32, kind === 0));
+        const v = roundScaled(x, -fbits, es === 64 ? 53 : 24, es === 64 ? -1074 : -149, (fpcr >>> 22) & 3);
+        fset(i, es, v);
+      } else {
+        const k = kind - 2;
+        const signed = (k & 1) === 0 ? 1 : 0;
+        const mode = k < 2 ? 3 : [0, 1, 2, 4][(k - 2) >> 1];
+        const x = fget(n, i, es) * 2 ** fbits;
+        const lo = f2i(x, mode, signed, es === 64 ? 1 : 0);
+        if (es === 64) { O32[i * 2] = lo; O32[i * 2 + 1] = T[1]; } else O32[i] = lo;
+      }
+    }
+    finish(d, scalar ? 1 : q);
+  }
+  /** FCVTL(2) / FCVTN(2) / FCVTXN: between single and double lanes (half unsupported). */
+  function vfcvtl(d: number, n: number, q: number, fpcr: number): void {
+    for (let i = 0; i < 2; i++) {
+      const a = F32[n * 4 + (q ? 2 : 0) + i];
+      if (a !== a) {
+        const bitsv = U32[n * 4 + (q ? 2 : 0) + i];
+        if (fpcr & (1 << 25)) { O32[i * 2] = 0; O32[i * 2 + 1] = 0x7ff80000; }
+        else { O32[i * 2 + 1] = (bitsv & 0x80000000) | 0x7ff80000 | ((bitsv & 0x3fffff) >>> 3); O32[i * 2] = (bitsv & 7) << 29; }
+      } else OF64[i] = a;
+    }
+    finish(d, 1);
+  }
+  function vfcvtn(d: number, n: number, q: number, fpcr: number): void {
+    for (let i = 0; i < 16; i++) O8[i] = V8[d * 16 + i];
+    for (let i = 0; i < 2; i++) {
+      const a = F64[n * 2 + i], o = (q ? 2 : 0) + i;
+      if (a !== a) {
+        const hi = U32[n * 4 + i * 2 + 1], lo = U32[n * 4 + i * 2];
+        O32[o] = fpcr & (1 << 25) ? 0x7fc00000 : ((hi & 0x80000000) | 0x7fc00000 | ((hi & 0x7ffff) << 3) | (lo >>> 29)) >>> 0;
+      } else {
+        const mode = (fpcr >>> 22) & 3;
+        if (mode && Number.isFinite(a) && a !== 0) { const [m, e] = exactParts(a); OF32[o] = roundScaled(m, e, 24, -149, mode); }
+        else OF32[o] = a;
+      }
+    }
+    if (!q) for (let i = 8; i < 16; i++) O8[i] = 0;
+    finish(d, 1);
+  }
+
+  // ---- structure loads and stores -----------------------------------------------------------------
+  const u8 = mem.u8, perm = mem.perm;
+  const sbuf = new Uint8Array(64);
+  function readBytes(a: number, len: number, pc: number): Uint8Array {
+    if (a >= 0 && a + len <= LOW_LIMIT && (perm[a >>> 12] & PERM_R) && (perm[(a + len - 1) >>> 12] & PERM_R)) {
+      sbuf.set(u8.subarray(a, a + len));
+      return sbuf;
+    }
+    if (!(a >= 0 && a + len <= 2 ** 48)) throw new GuestFault(pc, a < 0 ? a + 2 ** 64 : a, 'r', false);
+    try { sbuf.set(mem.read(a, len)); } catch (e) {
+      if (e instanceof MemoryFault) throw new GuestFault(pc, e.addr, 'r', e.mapped);
+      throw e;
+    }
+    return sbuf;
+  }
+  function writeBytes(a: number, data: Uint8Array, pc: number): void {
+    const len = data.length;
+    if (a >= 0 && a + len <= LOW_LIMIT && (perm[a >>> 12] & (PERM_W | PERM_CODE)) === PERM_W && (perm[(a + len - 1) >>> 12] & (PERM_W | PERM_CODE)) === PERM_W) {
+      u8.set(data, a);
+      return;
+    }
+    if (!(a >= 0 && a + len <= 2 ** 48)) throw new GuestFault(pc, a < 0 ? a + 2 ** 64 : a, 'w', false);
+    try { mem.check(a, len, 'w'); mem.write(a, data); } catch (e) {
+      if (e instanceof MemoryFault) throw new GuestFault(pc, e.addr, 'w', e.mapped);
+      throw e;
+    }
+  }
+  /** LD1-4 / ST1-4 (multiple structures): nregs registers from t, selem-way interleaved. */
+  function ldstm(a: number, load: number, t: number, nregs: number, selem: number, q: number, es: number, pc: number): number {
+    const bytesPer = q ? 16 : 8, eb = es / 8, elems = bytesPer / eb;
+    const total = bytesPer * nregs;
+    if (load) {
+      const src = readBytes(a, total, pc).slice(0, total);
+      for (let r = 0; r < nregs; r++) V8.fill(0, ((t + r) % 32) * 16, ((t + r) % 32) * 16 + 16);
+      let off = 0;
+      const reps = nregs / selem;
+      for (let rep = 0; rep < reps; rep++) for (let e = 0; e < elems; e++) for (let s = 0; s < selem; s++) {
+        const reg = (t + rep + s) % 32;
+        for (let k = 0; k < eb; k++) V8[reg * 16 + e * eb + k] = src[off++];
+      }
+    } else {
+      const out = new Uint8Array(total);
+      let off = 0;
+      const reps = nregs / selem;
+      for (let rep = 0; rep < reps; rep++) for (let e = 0; e < elems; e++) for (let s = 0; s < selem; s++) {
+        const reg = (t + rep + s) % 32;
+        for (let k = 0; k < eb; k++) out[off++] = V8[reg * 16 + e * eb + k];
+      }
+      writeBytes(a, out, pc);
+    }
+    return total;
+  }
+  /** Single structure (lane idx, or replicate when idx < 0). */
+  function ldsts(a: number, load: number, t: number, selem: number, idx: number, q: number, es: number, pc: number): number {
+    const eb = es / 8, total = eb * selem;
+    if (load) {
+      const src = readBytes(a, total, pc).slice(0, total);
+      for (let s = 0; s < selem; s++) {
+        const reg = (t + s) % 32;
+        if (idx < 0) {
+          const bytes = q ? 16 : 8;
+          for (let i = 0; i < 16; i++) V8[reg * 16 + i] = i < bytes ? src[s * eb + (i % eb)] : 0;
+        } else for (let k = 0; k < eb; k++) V8[reg * 16 + idx * eb + k] = src[s * eb + k];
+      }
+    } else {
+      const out = new Uint8Array(total);
+      for (let s = 0; s < selem; s++) for (let k = 0; k < eb; k++) out[s * eb + k] = V8[((t + s) % 32) * 16 + idx * eb + k];
+      writeBytes(a, out, pc);
+    }
+    return total;
+  }
+
+  const T = new Int32Array(2);
+  const { f2i, frint } = fpHelpersLocal(T);
+  return {
+    v3, s3, v2, s2, vp, vred, vlong, vwide, vmull, vxtn, vhn, vaddlp, vshift, vshrn, vshll, vrev, vperm, vext, vtbl, vdup, vdupg, vins, zeroAbove, vinsg, vimm,
+    vf3, sf3, vfp, vfred, vf2, vcvt, vfcvtl, vfcvtn, ldstm, ldsts,
+    ...Object.fromEntries(Object.entries(OPS).map(([k, v]) => [`o_${k}`, v])),
+  };
+}
+
+import { fma64, fma32, roundScaled, fpHelpers, frnd, exactFma, exactParts } from './fphelp.js';
+function fpHelpersLocal(T: Int32Array): { f2i: (x: number, mode: number, signed: number, sf: number) => number; frint: (x: number, mode: number, fpcr: number) => number } {
+  const h = fpHelpers(T, new Uint8Array(512)) as { f2i: (x: number, mode: number, signed: number, sf: number) => number; frint: (x: number, mode: number, fpcr: number) => number };
+  return { f2i: h.f2i, frint: h.frint };
+}
+export { ONES };

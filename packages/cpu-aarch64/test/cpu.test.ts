@@ -1,0 +1,174 @@
+// The Cpu contract: syscalls (bound handlers), illegal instructions, breakpoints, exact faults,
+// self-modifying code, loops compiled as one block, budgets, state round trips, system registers.
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AddressSpace, PERM_R, PERM_W, PERM_X, initialState, type Cpu, type SyscallEntry } from '@elfbox/cpu';
+import { createA64Cpu, backend, disasm } from '../src/index.js';
+import { BUILD_DIR, HAVE_CROSS } from './harness.js';
+
+let n = 0;
+/** Assembles at 0x10000 and returns the raw bytes. */
+function asm(src: string): Uint8Array {
+  const base = join(BUILD_DIR, `unit-${process.pid}-${n++}`);
+  writeFileSync(base + '.S', src + '\n');
+  execFileSync('aarch64-linux-gnu-as', ['-o', base + '.o', base + '.S']);
+  execFileSync('aarch64-linux-gnu-objcopy', ['-O', 'binary', '-j', '.text', base + '.o', base + '.bin']);
+  return new Uint8Array(readFileSync(base + '.bin'));
+}
+const CODE = 0x10000, DATA = 0x40000;
+function setup(src: string, entry: SyscallEntry = { syscall: () => false }): { cpu: Cpu; mem: AddressSpace } {
+  const mem = new AddressSpace();
+  mem.map(CODE, 0x10000, PERM_R | PERM_X);
+  mem.map(DATA, 0x10000, PERM_R | PERM_W);
+  mem.poke(CODE, asm(src));
+  const cpu = createA64Cpu(mem, entry);
+  cpu.setPc(CODE);
+  cpu.setReg(31, BigInt(DATA + 0x8000));
+  return { cpu, mem };
+}
+
+describe.skipIf(!HAVE_CROSS)('aarch64 Cpu', () => {
+  it('advertises exactly FP and ASIMD', () => {
+    expect(backend.hwcap('aarch64')).toEqual({ hwcap: 3n, hwcap2: 0n, platform: 'aarch64' });
+    expect(backend.name).toBe('aarch64');
+    expect(backend.arches).toEqual(['aarch64']);
+  });
+
+  it('binds svc to handlerFor(nr) when x8 is a constant in the block, else calls syscall()', () => {
+    const bound: number[] = [], generic: number[] = [];
+    const entry: SyscallEntry = {
+      syscall(c) { generic.push(Number(c.getReg(8))); c.setReg(0, 7n); return generic.length < 2; },
+      handlerFor(nr) { return nr === 64 ? (c) => { bound.push(Number(c.getReg(0))); c.setReg(0, 99n); return true; } : undefined; },
+    };
+    const { cpu } = setup('mov x0, #5\nmovz x8, #64\nsvc #0\nadd x1, x0, #1\nmov x8, x1\nsvc #0\nmovz w8, #93\nsvc #0', entry);
+    const r = cpu.run(1000);
+    expect(r).toEqual({ kind: 'yield' });
+    expect(bound).toEqual([5]);
+    expect(generic).toEqual([100, 93]);
+    expect(cpu.getReg(1)).toBe(100n);
+    expect(cpu.getPc()).toBe(CODE + 32);
+  });
+
+  it('stops with illegal at the exact pc, with state committed up to it', () => {
+    const { cpu } = setup('add x0, x0, #3\nadd x1, x0, #1\n.inst 0x00000000\nadd x0, x0, #1');
+    const r = cpu.run(100);
+    expect(r).toMatchObject({ kind: 'illegal', pc: CODE + 8 });
+    expect(cpu.getReg(1)).toBe(4n);
+    expect(cpu.getPc()).toBe(CODE + 8);
+    const { cpu: c2 } = setup('mrs x0, midr_el1');
+    expect(c2.run(10)).toMatchObject({ kind: 'illegal', pc: CODE });
+  });
+
+  it('stops at brk with the brk pc', () => {
+    const { cpu } = setup('mov x0, #1\nbrk #0x3e8\nmov x0, #2');
+    expect(cpu.run(100)).toEqual({ kind: 'breakpoint', pc: CODE + 4 });
+    expect(cpu.getReg(0)).toBe(1n);
+  });
+
+  it('reports exact faults: pc, address, access, mapped; no partial writeback', () => {
+    const { cpu } = setup('mov x1, #5\ncmp x1, #9\nldr x2, [x3, #8]!\nmov x1, #6');
+    cpu.setReg(3, 0x900000n);
+    expect(cpu.run(100)).toEqual({ kind: 'fault', pc: CODE + 8, addr: 0x900008, access: 'r', mapped: false });
+    const st = cpu.getState();
+    expect(st.arch === 'aarch64' && st.x[3]).toBe(0x900000n);
+    expect(cpu.getReg(1)).toBe(5n);
+    expect(st.arch === 'aarch64' && st.nzcv).toBe(0x80000000); // 5 - 9: N
+    const { cpu: c2 } = setup('mov x0, #1\nstr x0, [x1]');
+    c2.setReg(1, BigInt(CODE + 0x100));
+    expect(c2.run(10)).toEqual({ kind: 'fault', pc: CODE + 4, addr: CODE + 0x100, access: 'w', mapped: true });
+    const { cpu: c3 } = setup('ldp q0, q1, [x1]');
+    c3.setReg(1, BigInt(DATA + 0x10000 - 16));
+    expect(c3.run(10)).toEqual({ kind: 'fault', pc: CODE, addr: DATA + 0x10000, access: 'r', mapped: false });
+    const { cpu: c4 } = setup('br x1');
+    c4.setReg(1, 0x500000n);
+    expect(c4.run(10)).toEqual({ kind: 'fault', pc: 0x500000, addr: 0x500000, access: 'x', mapped: false });
+  });
+
+  it('drops translations when guest code is written (self-modifying code)', () => {
+    const { cpu, mem } = setup('f: mov x0, #1\nret');
+    mem.protect(CODE, 0x10000, PERM_R | PERM_W | PERM_X);
+    cpu.setReg(30, 0n);
+    const call = () => { cpu.setPc(CODE); cpu.setReg(30, BigInt(CODE + 0x800)); mem.poke(CODE + 0x800, asm('brk #0')); return cpu.run(100); };
+    expect(call()).toMatchObject({ kind: 'breakpoint' });
+    expect(cpu.getReg(0)).toBe(1n);
+    // the guest patches its own instruction: movz x0, #2 = 0xd2800040
+    const patch = setup('movz w2, #0x40\nmovk w2, #0xd280, lsl #16\nstr w2, [x1]\nbrk #0');
+    void patch;
+    mem.writeU32(CODE, 0xd2800040);
+    expect(call()).toMatchObject({ kind: 'breakpoint' });
+    expect(cpu.getReg(0)).toBe(2n);
+    // a store by the guest itself
+    mem.poke(CODE + 0x400, asm('movz w2, #0x60\nmovk w2, #0xd280, lsl #16\nstr w2, [x1]\nbrk #0'));
+    cpu.setReg(1, BigInt(CODE)); cpu.setPc(CODE + 0x400);
+    expect(cpu.run(100)).toMatchObject({ kind: 'breakpoint' });
+    expect(call()).toMatchObject({ kind: 'breakpoint' });
+    expect(cpu.getReg(0)).toBe(3n);
+  });
+
+  it('runs a loop that stays in one block as a JS loop, counting instructions and honouring the budget', () => {
+    const { cpu } = setup('mov x0, #0\nmov x1, #0\n1: add x0, x0, #1\nadd x1, x1, x0\ncmp x0, #1000\nb.ne 1b\nbrk #0');
+    expect(cpu.run(1e6)).toMatchObject({ kind: 'breakpoint' });
+    expect(cpu.getReg(0)).toBe(1000n);
+    expect(cpu.getReg(1)).toBe(500500n);
+    expect(cpu.instructions).toBeGreaterThanOrEqual(4000);
+    expect(cpu.instructions).toBeLessThan(4100);
+    const { cpu: c2 } = setup('1: add x0, x0, #1\nb 1b');
+    expect(c2.run(5000)).toEqual({ kind: 'budget' });
+    expect(c2.instructions).toBeGreaterThanOrEqual(5000);
+    expect(c2.instructions).toBeLessThan(5200);
+    expect(Number(c2.getReg(0))).toBe(Math.floor(c2.instructions! / 2));
+  });
+
+  it('executes and accesses memory above 4 GiB through the slow path', () => {
+    const mem = new AddressSpace();
+    const hi = 0x7f0000000000;
+    mem.map(hi, 0x2000, PERM_R | PERM_W | PERM_X);
+    mem.poke(hi, asm('ldr x1, [x0]\nadd x1, x1, #1\nstr x1, [x0, #8]\nstp x1, x1, [x0, #16]\nldxr x2, [x0]\nstxr w3, x1, [x0]\nbrk #0'));
+    const cpu = createA64Cpu(mem, { syscall: () => false });
+    cpu.setPc(hi);
+    cpu.setReg(0, BigInt(hi + 0x1000));
+    mem.writeU64(hi + 0x1000, 41n);
+    expect(cpu.run(100)).toEqual({ kind: 'breakpoint', pc: hi + 24 });
+    expect(mem.readU64(hi + 0x1008)).toBe(42n);
+    expect(mem.readU64(hi + 0x1018)).toBe(42n);
+    expect(cpu.getReg(3)).toBe(0n);
+    expect(mem.readU64(hi + 0x1000)).toBe(42n);
+  });
+
+  it('round-trips state and reads/writes system registers', () => {
+    const { cpu, mem } = setup('mrs x0, tpidr_el0\nmsr tpidr_el0, x1\nmrs x2, dczid_el0\nmrs x3, cntfrq_el0\nmrs x4, cntvct_el0\nmrs x5, cntvct_el0\ndc zva, x6\nmrs x7, fpcr\nstxr w9, x1, [x6]\nbrk #0');
+    cpu.setTls(0x1234n);
+    cpu.setReg(1, 0xabcdef0123456789n);
+    cpu.setReg(6, BigInt(DATA + 0x150));
+    for (let i = 0; i < 256; i++) mem.writeU8(DATA + 0x100 + i, 0xee);
+    const s0 = cpu.getState();
+    const c2 = createA64Cpu(mem, { syscall: () => false });
+    c2.setState(s0);
+    expect(c2.getState()).toEqual(s0);
+    expect(cpu.run(100)).toMatchObject({ kind: 'breakpoint' });
+    expect(cpu.getReg(0)).toBe(0x1234n);
+    expect(cpu.getTls()).toBe(0xabcdef0123456789n);
+    expect(cpu.getReg(2)).toBe(4n);
+    expect(cpu.getReg(3)).toBe(62500000n);
+    expect(cpu.getReg(5)).toBeGreaterThanOrEqual(cpu.getReg(4));
+    expect(mem.readU8(DATA + 0x13f)).toBe(0xee);
+    expect(mem.readU8(DATA + 0x140)).toBe(0);
+    expect(mem.readU8(DATA + 0x17f)).toBe(0);
+    expect(mem.readU8(DATA + 0x180)).toBe(0xee);
+    expect(cpu.getReg(9)).toBe(1n); // no exclusive monitor armed
+    const fresh = initialState('aarch64');
+    c2.setState(fresh);
+    expect(c2.getReg(1)).toBe(0n);
+  });
+
+  it('disassembles common instructions for the lockstep checker', () => {
+    expect(disasm(0xd503201f, 0)).toBe('nop');
+    expect(disasm(0xd65f03c0, 0)).toBe('ret');
+    expect(disasm(0xd4000001, 0)).toBe('svc #0x0');
+    expect(disasm(0x91000420, 0)).toBe('add x0, x1, #0x1');
+    expect(disasm(0x14000002, 0x1000)).toBe('b 0x1008');
+    expect(disasm(0x00000000, 0)).toMatch(/^udf|^\.inst/);
+  });
+});

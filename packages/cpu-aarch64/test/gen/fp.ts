@@ -1,0 +1,36 @@
+// Random instruction generators for the fp differential tests (shared by the qemu and Unicorn runs).
+import { Rng } from '../harness.js';
+
+const r = new Rng(9);
+const conds = ['eq', 'ne', 'hs', 'lo', 'mi', 'pl', 'vs', 'vc', 'hi', 'ls', 'ge', 'lt', 'gt', 'le'];
+const V = (p: string) => `${p}${r.int(8)}`;
+export const gen = (n: number, f: () => string) => Array.from({ length: n }, f);
+
+export const arith = (): string => {
+  const p = r.pick(['s', 'd']);
+  switch (r.int(12)) {
+    case 0: case 1: return `${r.pick(['fadd', 'fsub', 'fmul', 'fdiv', 'fnmul'])} ${V(p)}, ${V(p)}, ${V(p)}`;
+    case 2: return `${r.pick(['fmax', 'fmin', 'fmaxnm', 'fminnm'])} ${V(p)}, ${V(p)}, ${V(p)}`;
+    case 3: return `${r.pick(['fsqrt', 'fabs', 'fneg', 'fmov'])} ${V(p)}, ${V(p)}`;
+    case 4: case 5: return `${r.pick(['fmadd', 'fmsub', 'fnmadd', 'fnmsub'])} ${V(p)}, ${V(p)}, ${V(p)}, ${V(p)}`;
+    case 6: return `${r.pick(['fcmp', 'fcmpe'])} ${V(p)}, ${r.int(3) ? V(p) : '#0.0'}\ncset x0, ${r.pick(conds)}`;
+    case 7: return `${r.pick(['fccmp', 'fccmpe'])} ${V(p)}, ${V(p)}, #${r.int(16)}, ${r.pick(conds)}`;
+    case 8: return `fcsel ${V(p)}, ${V(p)}, ${V(p)}, ${r.pick(conds)}`;
+    case 9: return `fmov ${V(p)}, #${r.pick(['1.0', '-2.5', '0.125', '31.0', '-0.1875', '1.9375'])}`;
+    case 10: return `${r.pick(['frintn', 'frintp', 'frintm', 'frintz', 'frinta', 'frintx', 'frinti'])} ${V(p)}, ${V(p)}`;
+    default: return `fmov ${p === 's' ? 'w' : 'x'}${r.int(8)}, ${V(p)}\nfmov ${V(p)}, ${p === 's' ? 'w' : 'x'}${r.int(8)}\nfmov x${r.int(8)}, v${r.int(8)}.d[1]\nfmov v${r.int(8)}.d[1], x${r.int(8)}`;
+  }
+};
+
+export const conv = (): string => {
+  const p = r.pick(['s', 'd']);
+  const g = r.pick(['w', 'x']);
+  switch (r.int(6)) {
+    case 0: return `${r.pick(['scvtf', 'ucvtf'])} ${V(p)}, ${g}${r.int(8)}`;
+    case 1: case 2: return `${r.pick(['fcvtzs', 'fcvtzu', 'fcvtns', 'fcvtnu', 'fcvtps', 'fcvtpu', 'fcvtms', 'fcvtmu', 'fcvtas', 'fcvtau'])} ${g}${r.int(8)}, ${V(p)}`;
+    case 3: return `${r.pick(['scvtf', 'ucvtf'])} ${V(p)}, ${g}${r.int(8)}, #${1 + r.int(g === 'w' ? 32 : 64)}`;
+    case 4: return `${r.pick(['fcvtzs', 'fcvtzu'])} ${g}${r.int(8)}, ${V(p)}, #${1 + r.int(g === 'w' ? 32 : 64)}`;
+    default: return r.pick([`fcvt ${V('d')}, ${V('s')}`, `fcvt ${V('s')}, ${V('d')}`, `fcvt ${V('h')}, ${V('s')}`, `fcvt ${V('s')}, ${V('h')}`, `fcvt ${V('h')}, ${V('d')}`, `fcvt ${V('d')}, ${V('h')}`]);
+  }
+};
+

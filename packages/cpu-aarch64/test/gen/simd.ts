@@ -1,0 +1,72 @@
+// Random instruction generators for the simd differential tests (shared by the qemu and Unicorn runs).
+import { Rng } from '../harness.js';
+
+const r = new Rng(5);
+const v = () => `v${r.int(8)}`;
+export const gen = (n: number, f: () => string) => Array.from({ length: n }, f);
+const arr = <T,>(kinds: readonly T[]): T => r.pick(kinds);
+const ALL = ['8b', '16b', '4h', '8h', '2s', '4s'];
+const ALLD = [...ALL, '2d'];
+
+export const intOps = (): string => {
+  const T = arr(ALL), TD = arr(ALLD);
+  switch (r.int(20)) {
+    case 0: { const t8 = arr(['8b', '16b']); return `${arr(['and', 'orr', 'eor', 'bic', 'orn', 'bsl', 'bit', 'bif'])} ${v()}.${t8}, ${v()}.${t8}, ${v()}.${t8}`; }
+    case 1: return `${arr(['add', 'sub', 'cmeq', 'cmgt', 'cmhi', 'cmge', 'cmhs', 'cmtst', 'sshl', 'ushl', 'sqadd', 'uqadd', 'sqsub', 'uqsub'])} ${v()}.${TD}, ${v()}.${TD}, ${v()}.${TD}`;
+    case 2: return `${arr(['mul', 'mla', 'mls', 'smax', 'umax', 'smin', 'umin', 'sabd', 'uabd', 'saba', 'uaba', 'shadd', 'uhadd', 'srhadd', 'urhadd', 'shsub', 'uhsub'])} ${v()}.${T}, ${v()}.${T}, ${v()}.${T}`;
+    case 3: return `${arr(['addp', 'smaxp', 'umaxp', 'sminp', 'uminp'])} ${v()}.${T}, ${v()}.${T}, ${v()}.${T}`;
+    case 4: return `${arr(['cmeq', 'cmgt', 'cmge', 'cmle', 'cmlt'])} ${v()}.${TD}, ${v()}.${TD}, #0`;
+    case 5: return `${arr(['abs', 'neg', 'sqabs', 'sqneg'])} ${v()}.${TD}, ${v()}.${TD}`;
+    case 6: { const t8 = arr(['8b', '16b']); return `${arr(['cnt', 'not', 'rbit', 'rev16'])} ${v()}.${t8}, ${v()}.${t8}`; }
+    case 7: { const t = arr(['8b', '16b', '4h', '8h']); return `${arr(['rev32', 'rev64', 'clz', 'cls'])} ${v()}.${t}, ${v()}.${t}`; }
+    case 8: { const t = arr(['16b', '8h', '4s']); const t2 = arr(['8b', '4h']); return `${arr(['addv', 'umaxv', 'uminv', 'smaxv', 'sminv'])} ${t === '16b' ? 'b' : t === '8h' ? 'h' : 's'}${r.int(8)}, ${v()}.${t}\n${arr(['addv', 'umaxv'])} ${t2 === '8b' ? 'b' : 'h'}${r.int(8)}, ${v()}.${t2}`; }
+    case 9: { const [n, w] = arr(['8b/8h', '4h/4s', '2s/2d'].map((s) => s)).split('/'); return `${arr(['uaddlv', 'saddlv'])} ${n === '8b' ? 'h' : n === '4h' ? 's' : 'd'}${r.int(8)}, ${v()}.${n === '2s' ? '4s' : n}\n${arr(['saddl', 'uaddl', 'ssubl', 'usubl', 'sabdl', 'uabdl', 'smull', 'umull', 'smlal', 'umlal', 'smlsl', 'umlsl', 'sabal', 'uabal'])} ${v()}.${w}, ${v()}.${n}, ${v()}.${n}`; }
+    case 10: { const [n, w] = arr(['16b/8h', '8h/4s', '4s/2d']).split('/'); return `${arr(['saddl2', 'uaddl2', 'smull2', 'umull2', 'umlal2', 'ssubl2'])} ${v()}.${w}, ${v()}.${n}, ${v()}.${n}\n${arr(['saddw', 'uaddw', 'ssubw', 'usubw'])} ${v()}.${w}, ${v()}.${w}, ${v()}.${n === '16b' ? '8b' : n === '8h' ? '4h' : '2s'}`; }
+    case 11: { const [n, w] = arr(['8b/8h', '4h/4s', '2s/2d']).split('/'); return `${arr(['addhn', 'subhn', 'raddhn', 'rsubhn'])} ${v()}.${n}, ${v()}.${w}, ${v()}.${w}\n${arr(['xtn', 'sqxtn', 'uqxtn', 'sqxtun'])} ${v()}.${n}, ${v()}.${w}`; }
+    case 12: { const [n, w] = arr(['16b/8h', '8h/4s', '4s/2d']).split('/'); return `${arr(['xtn2', 'uqxtn2', 'addhn2'])} ${v()}.${n}, ${v()}.${w}${''}${', v1.' + w}`.replace(/(xtn2|uqxtn2) (v\d\.\w+), (v\d\.\w+), v1\.\w+/, '$1 $2, $3'); }
+    case 13: { const es = arr([8, 16, 32, 64]); const t = es === 8 ? arr(['8b', '16b']) : es === 16 ? arr(['4h', '8h']) : es === 32 ? arr(['2s', '4s']) : '2d'; const sh = 1 + r.int(es); return `${arr(['sshr', 'ushr', 'ssra', 'usra', 'srshr', 'urshr', 'sri'])} ${v()}.${t}, ${v()}.${t}, #${sh}\n${arr(['shl', 'sli'])} ${v()}.${t}, ${v()}.${t}, #${sh - 1}`; }
+    case 14: { const [n, w, es] = arr(['8b/8h/8', '4h/4s/16', '2s/2d/32']).split('/'); const n2 = n === '8b' ? '16b' : n === '4h' ? '8h' : '4s'; const sh = 1 + r.int(+es); return `${arr(['shrn', 'rshrn', 'uqshrn', 'sqshrn', 'sqshrun', 'uqrshrn'])} ${v()}.${n}, ${v()}.${w}, #${sh}\n${arr(['sshll', 'ushll'])} ${v()}.${w}, ${v()}.${n}, #${sh - 1}\n${arr(['sshll2', 'ushll2'])} ${v()}.${w}, ${v()}.${n2}, #${sh - 1}\n${arr(['sxtl', 'uxtl'])} ${v()}.${w}, ${v()}.${n}\n${arr(['sxtl2', 'uxtl2', 'shrn2', 'rshrn2'])} ${v()}.${w === '2d' ? '4s' : w}, ${v()}.${w === '2d' ? '2d' : w}`.replace(/(sxtl2|uxtl2) (v\d)\.(\w+), (v\d)\.\w+$/, (_, m, a, t, b) => `${m} ${a}.${w}, ${b}.${n2}`).replace(/(shrn2|rshrn2) (v\d)\.\w+, (v\d)\.\w+$/, (_, m, a, b) => `${m} ${a}.${n2}, ${b}.${w}, #1`); }
+    case 15: return `${arr(['zip1', 'zip2', 'uzp1', 'uzp2', 'trn1', 'trn2'])} ${v()}.${TD === '2d' ? '2d' : T}, ${v()}.${TD === '2d' ? '2d' : T}, ${v()}.${TD === '2d' ? '2d' : T}`;
+    case 16: return `ext ${v()}.16b, ${v()}.16b, ${v()}.16b, #${r.int(16)}\next ${v()}.8b, ${v()}.8b, ${v()}.8b, #${r.int(8)}\n${arr(['tbl', 'tbx'])} ${v()}.16b, {v${r.int(6)}.16b, v${r.int(6) + 1}.16b}, ${v()}.16b`.replace(/\{v(\d)\.16b, v\d\.16b\}/, (_, a) => `{v${a}.16b, v${(+a + 1) % 32}.16b}`);
+    case 17: { const es = arr(['b', 'h', 's', 'd']); const n = { b: 16, h: 8, s: 4, d: 2 }[es]!; const t = { b: '16b', h: '8h', s: '4s', d: '2d' }[es]; return `dup ${v()}.${t}, ${v()}.${es}[${r.int(n)}]\ndup ${v()}.${t}, ${es === 'd' ? 'x' : 'w'}${r.int(8)}\nins ${v()}.${es}[${r.int(n)}], ${v()}.${es}[${r.int(n)}]\nins ${v()}.${es}[${r.int(n)}], ${es === 'd' ? 'x' : 'w'}${r.int(8)}\numov ${es === 'd' ? 'x' : 'w'}${r.int(8)}, ${v()}.${es}[${r.int(n)}]${es !== 'd' ? `\nsmov x${r.int(8)}, ${v()}.${es === 's' ? 's' : es}[${r.int(n)}]` : ''}\nmov ${es}${r.int(8)}, ${v()}.${es}[${r.int(n)}]`; }
+    case 18: return `${arr(['movi', 'mvni'])} ${v()}.${arr(['2s', '4s'])}, #${r.int(256)}, lsl #${8 * r.int(4)}\nmovi ${v()}.${arr(['8b', '16b'])}, #${r.int(256)}\nmovi ${v()}.2d, #0xff00ff0000ffff00\nmovi d${r.int(8)}, #0xffff0000ff\n${arr(['orr', 'bic'])} ${v()}.${arr(['4h', '8h'])}, #${r.int(256)}, lsl #${8 * r.int(2)}\nmovi ${v()}.4s, #${r.int(256)}, msl #${arr([8, 16])}\nfmov ${v()}.${arr(['2s', '4s', '2d'])}, #${arr(['1.0', '-0.5', '3.0'])}`;
+    default: { const es = arr(['h', 's']); const t = es === 'h' ? arr(['4h', '8h']) : arr(['2s', '4s']); const idx = r.int(es === 'h' ? 8 : 4); return `${arr(['mul', 'mla', 'mls'])} ${v()}.${t}, ${v()}.${t}, v${es === 'h' ? r.int(8) : r.int(8)}.${es}[${idx}]\n${arr(['smull', 'umull', 'smlal', 'umlal'])} ${v()}.${es === 'h' ? '4s' : '2d'}, ${v()}.${es === 'h' ? '4h' : '2s'}, ${v()}.${es}[${idx}]`; }
+  }
+};
+
+export const scalarOps = (): string => {
+  switch (r.int(6)) {
+    case 0: return `${arr(['add', 'sub', 'cmeq', 'cmgt', 'cmhi', 'cmge', 'cmhs', 'cmtst', 'sshl', 'ushl'])} d${r.int(8)}, d${r.int(8)}, d${r.int(8)}`;
+    case 1: return `${arr(['cmeq', 'cmgt', 'cmge', 'cmle', 'cmlt'])} d${r.int(8)}, d${r.int(8)}, #0\n${arr(['abs', 'neg'])} d${r.int(8)}, d${r.int(8)}`;
+    case 2: return `addp d${r.int(8)}, v${r.int(8)}.2d\n${arr(['sshr', 'ushr', 'ssra', 'usra', 'sri'])} d${r.int(8)}, d${r.int(8)}, #${1 + r.int(64)}\n${arr(['shl', 'sli'])} d${r.int(8)}, d${r.int(8)}, #${r.int(64)}`;
+    case 3: return `${arr(['uqadd', 'sqadd', 'uqsub', 'sqsub'])} ${arr(['b', 'h', 's', 'd'])}1, ${'b'}2, b3`.replace(/ (\w)1, b2, b3/, (_, p) => ` ${p}1, ${p}2, ${p}3`);
+    case 4: { const p = arr(['s', 'd']); return `${arr(['scvtf', 'ucvtf', 'fcvtzs', 'fcvtzu', 'fcvtns', 'fcvtms', 'fcvtps', 'fcvtas', 'fcvtau'])} ${p}${r.int(8)}, ${p}${r.int(8)}\n${arr(['faddp', 'fmaxp', 'fminp', 'fmaxnmp', 'fminnmp'])} ${p}${r.int(8)}, v${r.int(8)}.2${p}`; }
+    default: { const p = arr(['s', 'd']); return `${arr(['fcmeq', 'fcmge', 'fcmgt', 'facge', 'facgt', 'fabd'])} ${p}${r.int(8)}, ${p}${r.int(8)}, ${p}${r.int(8)}\n${arr(['fmul', 'fmla', 'fmls'])} ${p}${r.int(8)}, ${p}${r.int(8)}, v${r.int(8)}.${p}[${r.int(p === 's' ? 4 : 2)}]\n${arr(['fcmeq', 'fcmge', 'fcmgt', 'fcmle', 'fcmlt'])} ${p}${r.int(8)}, ${p}${r.int(8)}, #0.0`; }
+  }
+};
+
+export const fpVec = (): string => {
+  const t = arr(['2s', '4s', '2d']);
+  switch (r.int(6)) {
+    case 0: case 1: return `${arr(['fadd', 'fsub', 'fmul', 'fdiv', 'fmax', 'fmin', 'fmaxnm', 'fminnm', 'fabd', 'fmla', 'fmls', 'faddp', 'fmaxp', 'fminp', 'fmaxnmp', 'fminnmp'])} ${v()}.${t}, ${v()}.${t}, ${v()}.${t}`;
+    case 2: return `${arr(['fcmeq', 'fcmge', 'fcmgt', 'facge', 'facgt'])} ${v()}.${t}, ${v()}.${t}, ${v()}.${t}\n${arr(['fcmeq', 'fcmgt', 'fcmge', 'fcmle', 'fcmlt'])} ${v()}.${t}, ${v()}.${t}, #0.0`;
+    case 3: return `${arr(['fabs', 'fneg', 'fsqrt', 'frintn', 'frintp', 'frintm', 'frintz', 'frinta', 'frinti', 'frintx', 'scvtf', 'ucvtf', 'fcvtzs', 'fcvtzu', 'fcvtns', 'fcvtnu', 'fcvtms', 'fcvtps', 'fcvtas'])} ${v()}.${t}, ${v()}.${t}`;
+    case 4: return `fcvtl ${v()}.2d, ${v()}.2s\nfcvtl2 ${v()}.2d, ${v()}.4s\nfcvtn ${v()}.2s, ${v()}.2d\nfcvtn2 ${v()}.4s, ${v()}.2d\n${arr(['scvtf', 'ucvtf', 'fcvtzs', 'fcvtzu'])} ${v()}.${t}, ${v()}.${t}, #${1 + r.int(t === '2d' ? 64 : 32)}`;
+    default: { const p = t === '2d' ? 'd' : 's'; return `${arr(['fmul', 'fmla', 'fmls'])} ${v()}.${t}, ${v()}.${t}, ${v()}.${p}[${r.int(p === 's' ? 4 : 2)}]\n${arr(['fmaxv', 'fminv', 'fmaxnmv', 'fminnmv'])} s${r.int(8)}, ${v()}.4s`; }
+  }
+};
+
+export const ldst = (): string => {
+  const T = arr(['8b', '16b', '4h', '8h', '2s', '4s', '1d', '2d']);
+  const n = 1 + r.int(4);
+  const regs = (k: number) => `{${Array.from({ length: k }, (_, i) => `v${(2 + i) % 8}.${T}`).join(', ')}}`;
+  switch (r.int(6)) {
+    case 0: return `mov x9, x17\n${arr(['ld1', 'st1'])} ${regs(n)}, [x9]${arr(['', `, #${n * (['1d', '8b', '4h', '2s'].includes(T) ? 8 : 16)}`, ', x3'])}\nmov x10, x9`.replace(', x3', '\nsub x3, x3, x3');
+    case 1: { if (T === '1d') return 'nop'; const k = 2 + r.int(3); return `mov x9, x17\n${arr(['ld', 'st'])}${k} ${regs(k)}, [x9], #${k * (['8b', '4h', '2s'].includes(T) ? 8 : 16)}\nmov x10, x9`; }
+    case 2: { const es = arr(['b', 'h', 's', 'd']); const nl = { b: 16, h: 8, s: 4, d: 2 }[es]!; const k = 1 + r.int(4); return `mov x9, x17\n${arr(['ld', 'st'])}${k} {${Array.from({ length: k }, (_, i) => `v${(2 + i) % 8}.${es}`).join(', ')}}[${r.int(nl)}], [x9], #${k * { b: 1, h: 2, s: 4, d: 8 }[es]!}\nmov x10, x9`; }
+    case 3: { const k = 1 + r.int(4); return `mov x9, x17\nld${k}r {${Array.from({ length: k }, (_, i) => `v${(2 + i) % 8}.${T}`).join(', ')}}, [x9]`; }
+    case 4: return `ldr q${r.int(8)}, [x17, #${16 * r.int(8)}]\nstr q${r.int(8)}, [x17, #-${16 * r.int(8)}]\nldp q${r.int(4)}, q${4 + r.int(4)}, [x17, #32]\nstp q${r.int(8)}, q${r.int(8)}, [x17, #-64]\nldr d${r.int(8)}, [x17, #8]\nldr s${r.int(8)}, [x17, #4]\nldr h${r.int(8)}, [x17, #2]\nldr b${r.int(8)}, [x17, #1]`;
+    default: return `str d${r.int(8)}, [x17, #8]\nstr s${r.int(8)}, [x17, #20]\nstr h${r.int(8)}, [x17, #34]\nstr b${r.int(8)}, [x17, #-3]\nldur q${r.int(8)}, [x17, #-7]\nldp d${r.int(4)}, d${4 + r.int(4)}, [x17, #-16]\nldp s${r.int(4)}, s${4 + r.int(4)}, [x17, #12]`;
+  }
+};
+

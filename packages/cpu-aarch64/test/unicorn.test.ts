@@ -1,0 +1,27 @@
+// The same random snippets, with the Unicorn engine (packages/cpu-unicorn, Debian libunicorn2) as
+// the oracle instead of qemu-aarch64. Skipped when the native library is not available.
+import { describe, expect, it } from 'vitest';
+import { backend as unicorn, isUnicornAvailable } from '@elfbox/cpu-unicorn';
+import { HAVE_CROSS, type CpuFactory } from './harness.js';
+import { runDiff } from './diff.js';
+import * as I from './gen/int.js';
+import * as F from './gen/fp.js';
+import * as S from './gen/simd.js';
+
+const oracle: CpuFactory = (mem, entry) => unicorn.create('aarch64', mem, entry);
+let available = false;
+try { available = HAVE_CROSS && isUnicornAvailable(); } catch { available = false; }
+
+describe.skipIf(!available)('differential vs Unicorn', () => {
+  it('integer data processing, branches, loads/stores (1500 cases)', () => {
+    const cases = [...I.gen(800, I.dataProc), ...I.gen(300, I.branches), ...I.gen(400, I.memOps)];
+    expect(runDiff(cases, 41, { oracle }).mismatches).toEqual([]);
+  });
+  it('scalar floating point (1000 cases)', () => {
+    expect(runDiff([...F.gen(600, F.arith), ...F.gen(400, F.conv)], 42, { oracle, ignoreFpsr: true }).mismatches).toEqual([]);
+  });
+  it('AdvSIMD (1500 cases)', () => {
+    const cases = [...S.gen(700, S.intOps), ...S.gen(200, S.scalarOps), ...S.gen(300, S.fpVec), ...S.gen(300, S.ldst)];
+    expect(runDiff(cases, 43, { oracle, ignoreFpsr: true }).mismatches).toEqual([]);
+  });
+});

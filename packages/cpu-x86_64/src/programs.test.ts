@@ -1,0 +1,26 @@
+// Whole programs: our own C test programs built static with musl and glibc, run natively and on
+// this CPU (through the small loader/syscall shim in test-util/shim.ts); output must be identical.
+import { describe, it, expect } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { buildC, runStatic } from './test-util/shim.js';
+
+const dir = fileURLToPath(new URL('./programs/', import.meta.url));
+const PROGRAMS = ['hello', 'strings', 'algo', 'fp'];
+const COMPILERS = ['musl-gcc', 'gcc'] as const;
+
+describe('static programs give native output', () => {
+  for (const cc of COMPILERS) {
+    for (const name of PROGRAMS) {
+      it(`${name} (${cc})`, () => {
+        const exe = buildC(`${name}`, readFileSync(dir + name + '.c', 'utf8'), cc);
+        const native = execFileSync(exe, ['a1', 'b2'], { encoding: 'utf8' });
+        const r = runStatic(exe, [exe, 'a1', 'b2']);
+        expect(r.stop).toBeNull();
+        expect(r.stdout).toBe(native);
+        expect(r.status).toBe(0);
+      });
+    }
+  }
+});

@@ -1,0 +1,137 @@
+import { describe, it, expect } from 'vitest';
+import type { X86State } from '@elfbox/cpu';
+import { runAsm, DATA } from './test-util/asm.js';
+
+const xmm = (m: ReturnType<typeof runAsm>, i: number) => (m.cpu.getState() as X86State).fx.slice(160 + 16 * i, 176 + 16 * i);
+const f64 = (b: Uint8Array, lane = 0) => new DataView(b.buffer, b.byteOffset).getFloat64(lane * 8, true);
+const u32 = (b: Uint8Array, lane = 0) => new DataView(b.buffer, b.byteOffset).getUint32(lane * 4, true);
+
+describe('SSE', () => {
+  it('strlen-style pcmpeqb/pmovmskb/bsf', () => {
+    const m = runAsm(`
+      lea rdi, [${DATA}]
+      mov rax, 0x6f6c6c6568
+      mov [rdi], rax
+      pxor xmm0, xmm0
+      movdqu xmm1, [rdi]
+      pcmpeqb xmm1, xmm0
+      pmovmskb eax, xmm1
+      bsf eax, eax`);
+    expect(m.cpu.getReg(0)).toBe(5n);
+  });
+  it('scalar double arithmetic, conversions and MXCSR rounding', () => {
+    const m = runAsm(`
+      mov eax, 7
+      cvtsi2sd xmm0, eax
+      mov rax, 2
+      cvtsi2sd xmm1, rax
+      divsd xmm0, xmm1
+      cvttsd2si rbx, xmm0
+      cvtsd2si rcx, xmm0
+      sqrtsd xmm2, xmm1
+      mov dword ptr [${DATA}], 0x3f80 | (1 << 13)
+      ldmxcsr [${DATA}]
+      cvtsd2si rdx, xmm0
+      stmxcsr [${DATA} + 4]
+      mov esi, [${DATA} + 4]`);
+    expect(f64(xmm(m, 0))).toBe(3.5);
+    expect(m.cpu.getReg(3)).toBe(3n);
+    expect(m.cpu.getReg(1)).toBe(4n); // nearest-even
+    expect(m.cpu.getReg(2)).toBe(3n); // round down
+    expect(f64(xmm(m, 2))).toBe(Math.SQRT2);
+    expect(m.cpu.getReg(6)).toBe(BigInt(0x3f80 | 0x20)); // RC=down kept, PE set by the inexact conversion
+  });
+  it('ucomisd flags and default NaN', () => {
+    const m = runAsm(`
+      xorpd xmm0, xmm0
+      divsd xmm0, xmm0
+      movq rax, xmm0
+      mov rbx, 0x3ff0000000000000
+      movq xmm1, rbx
+      ucomisd xmm1, xmm0
+      setp cl
+      xorpd xmm2, xmm2
+      ucomisd xmm2, xmm1
+      setb dl`);
+    expect(m.cpu.getReg(0)).toBe(0xfff8000000000000n);
+    expect(m.cpu.getReg(1) & 0xffn).toBe(1n);
+    expect(m.cpu.getReg(2) & 0xffn).toBe(1n);
+  });
+  it('shuffles, unpack, shifts', () => {
+    const m = runAsm(`
+      mov eax, 0x04030201
+      movd xmm0, eax
+      pshufd xmm1, xmm0, 0
+      punpcklbw xmm0, xmm0
+      movdqa xmm2, xmm1
+      psrldq xmm2, 3
+      pslld xmm1, 4`);
+    expect(u32(xmm(m, 1), 3)).toBe(0x40302010);
+    expect(u32(xmm(m, 0), 0)).toBe(0x02020101);
+    expect(u32(xmm(m, 2), 0)).toBe(0x03020104);
+  });
+  it('SSSE3 / SSE4.1 forms (implemented, not advertised)', () => {
+    const m = runAsm(`
+      mov rax, 0x0706050403020100
+      movq xmm0, rax
+      mov rax, 0x0f0e0d0c0b0a0908
+      pinsrq xmm0, rax, 1
+      mov rax, 0x8000000000000003
+      movq xmm1, rax
+      pshufb xmm0, xmm1
+      pextrd ebx, xmm0, 0
+      mov eax, 0xfffffffb
+      movd xmm2, eax
+      pabsd xmm2, xmm2
+      pextrd ecx, xmm2, 0
+      mov rax, 0x00ff00010080007f
+      movq xmm3, rax
+      pmovzxbw xmm4, xmm3
+      pextrw edx, xmm4, 1
+      ptest xmm3, xmm3
+      setz sil`);
+    expect(m.cpu.getReg(3)).toBe(0x03n); // byte 0 <- src byte 3, byte 1.. <- index from zeros of xmm1 high
+    expect(m.cpu.getReg(1)).toBe(5n);
+    expect(m.cpu.getReg(2)).toBe(0n); // zero-extended byte 1 of 0x...7f,00 -> 0x00
+    expect(m.cpu.getReg(6) & 0xffn).toBe(0n);
+  });
+  it('misaligned movdqa faults', () => {
+    const m = runAsm(`movdqa xmm0, [${DATA} + 8]`);
+    expect(m.stop.kind).toBe('fault');
+  });
+});
+
+describe('x87', () => {
+  it('80-bit precision: 1/3 in extended and fstp m80 bit image', () => {
+    const m = runAsm(`
+      fld1
+      mov dword ptr [${DATA}], 3
+      fild dword ptr [${DATA}]
+      fdivp st(1), st
+      fstp tbyte ptr [${DATA} + 16]
+      fldpi
+      fstp qword ptr [${DATA} + 32]
+      fnstsw ax`);
+    expect(m.mem.readU64(DATA + 16)).toBe(0xaaaaaaaaaaaaaaabn);
+    expect(m.mem.readU16(DATA + 24)).toBe(0x3ffd);
+    expect(new DataView(m.mem.read(DATA + 32, 8).buffer).getFloat64(0, true)).toBe(Math.PI);
+    expect(Number(m.cpu.getReg(0) >> 11n) & 7).toBe(0); // TOP back to 0
+  });
+  it('fcomi sets EFLAGS and fistp rounds per FCW', () => {
+    const m = runAsm(`
+      mov dword ptr [${DATA}], 0x40200000
+      fld dword ptr [${DATA}]
+      fld1
+      fcomip st, st(1)
+      setb bl
+      fistp dword ptr [${DATA} + 4]
+      fnstcw [${DATA} + 8]
+      or word ptr [${DATA} + 8], 0xc00
+      fldcw [${DATA} + 8]
+      fld dword ptr [${DATA}]
+      fistp dword ptr [${DATA} + 12]`);
+    expect(m.cpu.getReg(3) & 0xffn).toBe(1n);
+    expect(m.mem.readU32(DATA + 4)).toBe(2); // 2.5 -> 2 (nearest even)
+    expect(m.mem.readU32(DATA + 12)).toBe(2); // truncation
+  });
+});

@@ -1,0 +1,808 @@
+// SSE/SSE2/SSE3/SSSE3 semantics on the XMM file (X86Cpu.xbuf: 16 registers + scratch slots 16/17).
+// Each helper takes the CPU, a destination register index and a source index (16 = the scratch
+// slot the translator loaded a memory operand into) and an immediate.
+import { S } from './runtime.js';
+
+export class SimdIllegal extends Error {}
+
+export interface Xc {
+  X32: Int32Array; XU8: Uint8Array; XF32: Float32Array; XF64: Float64Array; XDV: DataView;
+  mxcsr: number;
+  mh: { ldBytes(a: number, out: Uint8Array, n: number): void; stBytes(a: number, src: Uint8Array, n: number): void };
+}
+
+const tmp = new Uint8Array(16);
+const tmpDV = new DataView(tmp.buffer);
+const f64b = new Float64Array(1), i32b = new Int32Array(f64b.buffer);
+const f32b = new Float32Array(1), i32f = new Int32Array(f32b.buffer);
+
+// ---- loads / stores -------------------------------------------------------------------------------
+export function ld(c: Xc, a: number, n: number): void {
+  c.mh.ldBytes(a, tmp, n);
+  c.XU8.set(tmp.subarray(0, n), 256);
+  if (n < 16) c.XU8.fill(0, 256 + n, 272);
+}
+/** Stores n bytes of register r starting at byte off. */
+export function st(c: Xc, a: number, r: number, n: number, off: number): void {
+  c.mh.stBytes(a, c.XU8.subarray(r * 16 + off, r * 16 + off + n), n);
+}
+export function ldAligned(c: Xc, a: number): void {
+  if (a % 16) throw new GpAlign();
+  ld(c, a, 16);
+}
+export function stAligned(c: Xc, a: number, r: number): void {
+  if (a % 16) throw new GpAlign();
+  st(c, a, r, 16, 0);
+}
+export class GpAlign extends Error { constructor() { super('misaligned SSE access'); } }
+
+// ---- moves --------------------------------------------------------------------------------------------
+export function mov(c: Xc, d: number, s: number): void { c.X32.copyWithin(d * 4, s * 4, s * 4 + 4); }
+export function movss(c: Xc, d: number, s: number): void { c.X32[d * 4] = c.X32[s * 4]; }
+export function movssZ(c: Xc, d: number, s: number): void { const v = c.X32[s * 4]; c.X32.fill(0, d * 4, d * 4 + 4); c.X32[d * 4] = v; }
+export function movsd(c: Xc, d: number, s: number): void { c.X32[d * 4] = c.X32[s * 4]; c.X32[d * 4 + 1] = c.X32[s * 4 + 1]; }
+export function movq(c: Xc, d: number, s: number): void {
+  const X = c.X32; const a = X[s * 4], b = X[s * 4 + 1];
+  X[d * 4] = a; X[d * 4 + 1] = b; X[d * 4 + 2] = 0; X[d * 4 + 3] = 0;
+}
+export function movlo(c: Xc, d: number, s: number): void { movsd(c, d, s); }
+/** movhlps: low qword of d = high qword of s. */
+export function movhlps(c: Xc, d: number, s: number): void { const X = c.X32; X[d * 4] = X[s * 4 + 2]; X[d * 4 + 1] = X[s * 4 + 3]; }
+/** movlhps / movhps load: high qword of d = low qword of s. */
+export function movlhps(c: Xc, d: number, s: number): void { const X = c.X32; X[d * 4 + 2] = X[s * 4]; X[d * 4 + 3] = X[s * 4 + 1]; }
+export function movddup(c: Xc, d: number, s: number): void { const X = c.X32; const a = X[s * 4], b = X[s * 4 + 1]; X[d * 4] = a; X[d * 4 + 1] = b; X[d * 4 + 2] = a; X[d * 4 + 3] = b; }
+export function movsldup(c: Xc, d: number, s: number): void { const X = c.X32; const a = X[s * 4], b = X[s * 4 + 2]; X[d * 4] = a; X[d * 4 + 1] = a; X[d * 4 + 2] = b; X[d * 4 + 3] = b; }
+export function movshdup(c: Xc, d: number, s: number): void { const X = c.X32; const a = X[s * 4 + 1], b = X[s * 4 + 3]; X[d * 4] = a; X[d * 4 + 1] = a; X[d * 4 + 2] = b; X[d * 4 + 3] = b; }
+export function setd(c: Xc, d: number, lo: number, hi: number): void { const X = c.X32; X[d * 4] = lo; X[d * 4 + 1] = hi; X[d * 4 + 2] = 0; X[d * 4 + 3] = 0; }
+
+// ---- bitwise -------------------------------------------------------------------------------------------
+export function pand(c: Xc, d: number, s: number): void { const X = c.X32; for (let i = 0; i < 4; i++) X[d * 4 + i] &= X[s * 4 + i]; }
+export function pandn(c: Xc, d: number, s: number): void { const X = c.X32; for (let i = 0; i < 4; i++) X[d * 4 + i] = ~X[d * 4 + i] & X[s * 4 + i]; }
+export function por(c: Xc, d: number, s: number): void { const X = c.X32; for (let i = 0; i < 4; i++) X[d * 4 + i] |= X[s * 4 + i]; }
+export function pxor(c: Xc, d: number, s: number): void { const X = c.X32; for (let i = 0; i < 4; i++) X[d * 4 + i] ^= X[s * 4 + i]; }
+
+// ---- packed integer lanes ------------------------------------------------------------------------------
+const sat8s = (v: number) => (v > 127 ? 127 : v < -128 ? -128 : v);
+const sat8u = (v: number) => (v > 255 ? 255 : v < 0 ? 0 : v);
+const sat16s = (v: number) => (v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+const sat16u = (v: number) => (v > 65535 ? 65535 : v < 0 ? 0 : v);
+
+function b8(c: Xc, d: number, s: number, f: (a: number, b: number) => number, signed: boolean): void {
+  const u = c.XU8;
+  for (let i = 0; i < 16; i++) {
+    let a = u[d * 16 + i], b = u[s * 16 + i];
+    if (signed) { a = (a << 24) >> 24; b = (b << 24) >> 24; }
+    u[d * 16 + i] = f(a, b);
+  }
+}
+function b16(c: Xc, d: number, s: number, f: (a: number, b: number) => number, signed: boolean): void {
+  const v = c.XDV;
+  for (let i = 0; i < 8; i++) {
+    const o = d * 16 + i * 2, p = s * 16 + i * 2;
+    const a = signed ? v.getInt16(o, true) : v.getUint16(o, true), b = signed ? v.getInt16(p, true) : v.getUint16(p, true);
+    v.setUint16(o, f(a, b) & 0xffff, true);
+  }
+}
+function b32(c: Xc, d: number, s: number, f: (a: number, b: number) => number): void {
+  const X = c.X32;
+  for (let i = 0; i < 4; i++) X[d * 4 + i] = f(X[d * 4 + i], X[s * 4 + i]);
+}
+function b64(c: Xc, d: number, s: number, f: (a: bigint, b: bigint) => bigint): void {
+  const v = c.XDV;
+  for (let i = 0; i < 2; i++) {
+    const o = d * 16 + i * 8, p = s * 16 + i * 8;
+    v.setBigUint64(o, BigInt.asUintN(64, f(v.getBigUint64(o, true), v.getBigUint64(p, true))), true);
+  }
+}
+
+export function paddb(c: Xc, d: number, s: number): void { b8(c, d, s, (a, b) => a + b, false); }
+export function paddw(c: Xc, d: number, s: number): void { b16(c, d, s, (a, b) => a + b, false); }
+export function paddd(c: Xc, d: number, s: number): void { b32(c, d, s, (a, b) => (a + b) | 0); }
+export function paddq(c: Xc, d: number, s: number): void { b64(c, d, s, (a, b) => a + b); }
+export function psubb(c: Xc, d: number, s: number): void { b8(c, d, s, (a, b) => a - b, false); }
+export function psubw(c: Xc, d: number, s: number): void { b16(c, d, s, (a, b) => a - b, false); }
+export function psubd(c: Xc, d: number, s: number): void { b32(c, d, s, (a, b) => (a - b) | 0); }
+export function psubq(c: Xc, d: number, s: number): void { b64(c, d, s, (a, b) => a - b); }
+export function paddsb(c: Xc, d: number, s: number): void { b8(c, d, s, (a, b) => sat8s(a + b), true); }
+export function paddsw(c: Xc, d: number, s: number): void { b16(c, d, s, (a, b) => sat16s(a + b), true); }
+export function paddusb(c: Xc, d: number, s: number): void { b8(c, d, s, (a, b) => sat8u(a + b), false); }
+export function paddusw(c: Xc, d: number, s: number): void { b16(c, d, s, (a, b) => sat16u(a + b), false); }
+export function psubsb(c: Xc, d: number, s: number): void { b8(c, d, s, (a, b) => sat8s(a - b), true); }
+export function psubsw(c: Xc, d: number, s: number): void { b16(c, d, s, (a, b) => sat16s(a - b), true); }
+export function psubusb(c: Xc, d: number, s: number): void { b8(c, d, s, (a, b) => sat8u(a - b), false); }
+export function psubusw(c: Xc, d: number, s: number): void { b16(c, d, s, (a, b) => sat16u(a - b), false); }
+export function pcmpeqb(c: Xc, d: number, s: number): void { b8(c, d, s, (a, b) => (a === b ? 255 : 0), false); }
+export function pcmpeqw(c: Xc, d: number, s: number): void { b16(c, d, s, (a, b) => (a === b ? 65535 : 0), false); }
+export function pcmpeqd(c: Xc, d: number, s: number): void { b32(c, d, s, (a, b) => (a === b ? -1 : 0)); }
+export function pcmpeqq(c: Xc, d: number, s: number): void { b64(c, d, s, (a, b) => (a === b ? -1n : 0n)); }
+export function pcmpgtb(c: Xc, d: number, s: number): void { b8(c, d, s, (a, b) => (a > b ? 255 : 0), true); }
+export function pcmpgtw(c: Xc, d: number, s: number): void { b16(c, d, s, (a, b) => (a > b ? 65535 : 0), true); }
+export function pcmpgtd(c: Xc, d: number, s: number): void { b32(c, d, s, (a, b) => (a > b ? -1 : 0)); }
+export function pcmpgtq(c: Xc, d: number, s: number): void { b64(c, d, s, (a, b) => (BigInt.asIntN(64, a) > BigInt.asIntN(64, b) ? -1n : 0n)); }
+export function pminub(c: Xc, d: number, s: number): void { b8(c, d, s, (a, b) => (a < b ? a : b), false); }
+export function pmaxub(c: Xc, d: number, s: number): void { b8(c, d, s, (a, b) => (a > b ? a : b), false); }
+export function pminsb(c: Xc, d: number, s: number): void { b8(c, d, s, (a, b) => (a < b ? a : b), true); }
+export function pmaxsb(c: Xc, d: number, s: number): void { b8(c, d, s, (a, b) => (a > b ? a : b), true); }
+export function pminsw(c: Xc, d: number, s: number): void { b16(c, d, s, (a, b) => (a < b ? a : b), true); }
+export function pmaxsw(c: Xc, d: number, s: number): void { b16(c, d, s, (a, b) => (a > b ? a : b), true); }
+export function pminuw(c: Xc, d: number, s: number): void { b16(c, d, s, (a, b) => (a < b ? a : b), false); }
+export function pmaxuw(c: Xc, d: number, s: number): void { b16(c, d, s, (a, b) => (a > b ? a : b), false); }
+export function pminsd(c: Xc, d: number, s: number): void { b32(c, d, s, (a, b) => (a < b ? a : b)); }
+export function pmaxsd(c: Xc, d: number, s: number): void { b32(c, d, s, (a, b) => (a > b ? a : b)); }
+export function pminud(c: Xc, d: number, s: number): void { b32(c, d, s, (a, b) => ((a >>> 0) < (b >>> 0) ? a : b)); }
+export function pmaxud(c: Xc, d: number, s: number): void { b32(c, d, s, (a, b) => ((a >>> 0) > (b >>> 0) ? a : b)); }
+export function pavgb(c: Xc, d: number, s: number): void { b8(c, d, s, (a, b) => (a + b + 1) >> 1, false); }
+export function pavgw(c: Xc, d: number, s: number): void { b16(c, d, s, (a, b) => (a + b + 1) >> 1, false); }
+export function pmullw(c: Xc, d: number, s: number): void { b16(c, d, s, (a, b) => Math.imul(a, b), true); }
+export function pmulhw(c: Xc, d: number, s: number): void { b16(c, d, s, (a, b) => (a * b) >> 16, true); }
+export function pmulhuw(c: Xc, d: number, s: number): void { b16(c, d, s, (a, b) => (a * b) >>> 16, false); }
+export function pmulld(c: Xc, d: number, s: number): void { b32(c, d, s, (a, b) => Math.imul(a, b)); }
+export function pmuludq(c: Xc, d: number, s: number): void {
+  const v = c.XDV;
+  for (let i = 0; i < 2; i++) {
+    const o = d * 16 + i * 8, p = s * 16 + i * 8;
+    v.setBigUint64(o, BigInt(v.getUint32(o, true)) * BigInt(v.getUint32(p, true)), true);
+  }
+}
+export function pmuldq(c: Xc, d: number, s: number): void {
+  const v = c.XDV;
+  for (let i = 0; i < 2; i++) {
+    const o = d * 16 + i * 8, p = s * 16 + i * 8;
+    v.setBigInt64(o, BigInt(v.getInt32(o, true)) * BigInt(v.getInt32(p, true)), true);
+  }
+}
+export function pmaddwd(c: Xc, d: number, s: number): void {
+  const v = c.XDV;
+  const r: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const o = d * 16 + i * 4, p = s * 16 + i * 4;
+    r.push((v.getInt16(o, true) * v.getInt16(p, true) + v.getInt16(o + 2, true) * v.getInt16(p + 2, true)) | 0);
+  }
+  for (let i = 0; i < 4; i++) c.X32[d * 4 + i] = r[i];
+}
+export function psadbw(c: Xc, d: number, s: number): void {
+  const u = c.XU8;
+  for (let h = 0; h < 2; h++) {
+    let sum = 0;
+    for (let i = 0; i < 8; i++) sum += Math.abs(u[d * 16 + h * 8 + i] - u[s * 16 + h * 8 + i]);
+    c.X32[d * 4 + h * 2] = sum; c.X32[d * 4 + h * 2 + 1] = 0;
+  }
+}
+
+// ---- pack / unpack ---------------------------------------------------------------------------------------
+function unpack(c: Xc, d: number, s: number, size: number, high: boolean): void {
+  const u = c.XU8;
+  const a = u.slice(d * 16, d * 16 + 16), b = u.slice(s * 16, s * 16 + 16);
+  const base = high ? 8 : 0;
+  for (let i = 0, o = 0; o < 16; i += size) {
+    for (let k = 0; k < size; k++) u[d * 16 + o++] = a[base + i + k];
+    for (let k = 0; k < size; k++) u[d * 16 + o++] = b[base + i + k];
+  }
+}
+export function punpcklbw(c: Xc, d: number, s: number): void { unpack(c, d, s, 1, false); }
+export function punpcklwd(c: Xc, d: number, s: number): void { unpack(c, d, s, 2, false); }
+export function punpckldq(c: Xc, d: number, s: number): void { unpack(c, d, s, 4, false); }
+export function punpcklqdq(c: Xc, d: number, s: number): void { unpack(c, d, s, 8, false); }
+export function punpckhbw(c: Xc, d: number, s: number): void { unpack(c, d, s, 1, true); }
+export function punpckhwd(c: Xc, d: number, s: number): void { unpack(c, d, s, 2, true); }
+export function punpckhdq(c: Xc, d: number, s: number): void { unpack(c, d, s, 4, true); }
+export function punpckhqdq(c: Xc, d: number, s: number): void { unpack(c, d, s, 8, true); }
+function pack(c: Xc, d: number, s: number, from: 2 | 4, sat: (v: number) => number): void {
+  const v = c.XDV;
+  const vals: number[] = [];
+  for (const r of [d, s]) for (let i = 0; i < 16 / from; i++) vals.push(from === 2 ? v.getInt16(r * 16 + i * 2, true) : v.getInt32(r * 16 + i * 4, true));
+  for (let i = 0; i < vals.length; i++) {
+    if (from === 2) c.XU8[d * 16 + i] = sat(vals[i]);
+    else v.setUint16(d * 16 + i * 2, sat(vals[i]) & 0xffff, true);
+  }
+}
+export function packsswb(c: Xc, d: number, s: number): void { pack(c, d, s, 2, sat8s); }
+export function packuswb(c: Xc, d: number, s: number): void { pack(c, d, s, 2, sat8u); }
+export function packssdw(c: Xc, d: number, s: number): void { pack(c, d, s, 4, sat16s); }
+export function packusdw(c: Xc, d: number, s: number): void { pack(c, d, s, 4, sat16u); }
+
+// ---- shuffles ------------------------------------------------------------------------------------------
+export function pshufd(c: Xc, d: number, s: number, imm: number): void {
+  const X = c.X32;
+  const a = [X[s * 4], X[s * 4 + 1], X[s * 4 + 2], X[s * 4 + 3]];
+  for (let i = 0; i < 4; i++) X[d * 4 + i] = a[(imm >> (2 * i)) & 3];
+}
+export function pshuflw(c: Xc, d: number, s: number, imm: number): void {
+  const v = c.XDV;
+  const a = [0, 1, 2, 3].map((i) => v.getUint16(s * 16 + i * 2, true));
+  const hi = [c.X32[s * 4 + 2], c.X32[s * 4 + 3]];
+  for (let i = 0; i < 4; i++) v.setUint16(d * 16 + i * 2, a[(imm >> (2 * i)) & 3], true);
+  c.X32[d * 4 + 2] = hi[0]; c.X32[d * 4 + 3] = hi[1];
+}
+export function pshufhw(c: Xc, d: number, s: number, imm: number): void {
+  const v = c.XDV;
+  const a = [4, 5, 6, 7].map((i) => v.getUint16(s * 16 + i * 2, true));
+  const lo = [c.X32[s * 4], c.X32[s * 4 + 1]];
+  for (let i = 0; i < 4; i++) v.setUint16(d * 16 + 8 + i * 2, a[(imm >> (2 * i)) & 3], true);
+  c.X32[d * 4] = lo[0]; c.X32[d * 4 + 1] = lo[1];
+}
+export function shufps(c: Xc, d: number, s: number, imm: number): void {
+  const X = c.X32;
+  const a = [X[d * 4], X[d * 4 + 1], X[d * 4 + 2], X[d * 4 + 3]], b = [X[s * 4], X[s * 4 + 1], X[s * 4 + 2], X[s * 4 + 3]];
+  X[d * 4] = a[imm & 3]; X[d * 4 + 1] = a[(imm >> 2) & 3]; X[d * 4 + 2] = b[(imm >> 4) & 3]; X[d * 4 + 3] = b[(imm >> 6) & 3];
+}
+export function shufpd(c: Xc, d: number, s: number, imm: number): void {
+  const X = c.X32;
+  const a = imm & 1 ? [X[d * 4 + 2], X[d * 4 + 3]] : [X[d * 4], X[d * 4 + 1]];
+  const b = imm & 2 ? [X[s * 4 + 2], X[s * 4 + 3]] : [X[s * 4], X[s * 4 + 1]];
+  X[d * 4] = a[0]; X[d * 4 + 1] = a[1]; X[d * 4 + 2] = b[0]; X[d * 4 + 3] = b[1];
+}
+export function unpcklps(c: Xc, d: number, s: number): void { unpack(c, d, s, 4, false); }
+export function unpckhps(c: Xc, d: number, s: number): void { unpack(c, d, s, 4, true); }
+export function unpcklpd(c: Xc, d: number, s: number): void { unpack(c, d, s, 8, false); }
+export function unpckhpd(c: Xc, d: number, s: number): void { unpack(c, d, s, 8, true); }
+export function pshufb(c: Xc, d: number, s: number): void {
+  const u = c.XU8;
+  const a = u.slice(d * 16, d * 16 + 16);
+  for (let i = 0; i < 16; i++) { const m = u[s * 16 + i]; u[d * 16 + i] = m & 0x80 ? 0 : a[m & 15]; }
+}
+export function palignr(c: Xc, d: number, s: number, imm: number): void {
+  const u = c.XU8;
+  const cat = new Uint8Array(32);
+  cat.set(u.subarray(s * 16, s * 16 + 16), 0); cat.set(u.subarray(d * 16, d * 16 + 16), 16);
+  for (let i = 0; i < 16; i++) { const k = i + imm; u[d * 16 + i] = k < 32 ? cat[k] : 0; }
+}
+
+// ---- shifts ------------------------------------------------------------------------------------------
+function shiftCount(c: Xc, s: number): number {
+  const X = c.X32;
+  return X[s * 4 + 1] !== 0 ? 1 << 20 : X[s * 4] >>> 0;
+}
+function psh16(c: Xc, d: number, n: number, k: number): void {
+  const v = c.XDV;
+  for (let i = 0; i < 8; i++) {
+    const o = d * 16 + i * 2;
+    let x = v.getUint16(o, true);
+    if (k === 0) x = n > 15 ? 0 : x >>> n;
+    else if (k === 1) x = ((x << 16) >> 16) >> (n > 15 ? 15 : n);
+    else x = n > 15 ? 0 : x << n;
+    v.setUint16(o, x & 0xffff, true);
+  }
+}
+function psh32(c: Xc, d: number, n: number, k: number): void {
+  const X = c.X32;
+  for (let i = 0; i < 4; i++) {
+    const x = X[d * 4 + i];
+    X[d * 4 + i] = k === 0 ? (n > 31 ? 0 : x >>> n) : k === 1 ? x >> (n > 31 ? 31 : n) : n > 31 ? 0 : x << n;
+  }
+}
+function psh64(c: Xc, d: number, n: number, k: number): void {
+  const v = c.XDV;
+  for (let i = 0; i < 2; i++) {
+    const o = d * 16 + i * 8;
+    const x = v.getBigUint64(o, true);
+    v.setBigUint64(o, n > 63 ? 0n : k === 0 ? x >> BigInt(n) : BigInt.asUintN(64, x << BigInt(n)), true);
+  }
+}
+export function psrlw(c: Xc, d: number, s: number): void { psh16(c, d, shiftCount(c, s), 0); }
+export function psraw(c: Xc, d: number, s: number): void { psh16(c, d, shiftCount(c, s), 1); }
+export function psllw(c: Xc, d: number, s: number): void { psh16(c, d, shiftCount(c, s), 2); }
+export function psrld(c: Xc, d: number, s: number): void { psh32(c, d, shiftCount(c, s), 0); }
+export function psrad(c: Xc, d: number, s: number): void { psh32(c, d, shiftCount(c, s), 1); }
+export function pslld(c: Xc, d: number, s: number): void { psh32(c, d, shiftCount(c, s), 2); }
+export function psrlq(c: Xc, d: number, s: number): void { psh64(c, d, shiftCount(c, s), 0); }
+export function psllq(c: Xc, d: number, s: number): void { psh64(c, d, shiftCount(c, s), 2); }
+/** Immediate shift groups 71/72/73: k = ModRM.reg. */
+export function pshimm(c: Xc, grp: number, k: number, d: number, n: number): void {
+  if (grp === 0x71) { if (k === 2) psh16(c, d, n, 0); else if (k === 4) psh16(c, d, n, 1); else if (k === 6) psh16(c, d, n, 2); else throw new SimdIllegal('71 /r'); return; }
+  if (grp === 0x72) { if (k === 2) psh32(c, d, n, 0); else if (k === 4) psh32(c, d, n, 1); else if (k === 6) psh32(c, d, n, 2); else throw new SimdIllegal('72 /r'); return; }
+  const u = c.XU8;
+  if (k === 2) psh64(c, d, n, 0);
+  else if (k === 6) psh64(c, d, n, 2);
+  else if (k === 3) { const a = u.slice(d * 16, d * 16 + 16); for (let i = 0; i < 16; i++) u[d * 16 + i] = i + n < 16 ? a[i + n] : 0; }
+  else if (k === 7) { const a = u.slice(d * 16, d * 16 + 16); for (let i = 0; i < 16; i++) u[d * 16 + i] = i - n >= 0 ? a[i - n] : 0; }
+  else throw new SimdIllegal('73 /r');
+}
+
+// ---- masks / extracts --------------------------------------------------------------------------------
+export function pmovmskb(c: Xc, s: number): number {
+  const u = c.XU8; let m = 0;
+  for (let i = 0; i < 16; i++) m |= (u[s * 16 + i] >> 7) << i;
+  return m;
+}
+export function movmskps(c: Xc, s: number): number { const X = c.X32; let m = 0; for (let i = 0; i < 4; i++) m |= (X[s * 4 + i] >>> 31) << i; return m; }
+export function movmskpd(c: Xc, s: number): number { const X = c.X32; return (X[s * 4 + 1] >>> 31) | ((X[s * 4 + 3] >>> 31) << 1); }
+export function pextrw(c: Xc, s: number, imm: number): number { return c.XDV.getUint16(s * 16 + (imm & 7) * 2, true); }
+export function pinsrw(c: Xc, d: number, v: number, imm: number): void { c.XDV.setUint16(d * 16 + (imm & 7) * 2, v & 0xffff, true); }
+
+// ---- floating point ------------------------------------------------------------------------------
+const DEFAULT_NAN_HI = 0xfff80000 | 0;
+
+function put64(c: Xc, d: number, lane: number, r: number): void {
+  if (r !== r) { c.X32[d * 4 + lane * 2] = 0; c.X32[d * 4 + lane * 2 + 1] = DEFAULT_NAN_HI; }
+  else c.XF64[d * 2 + lane] = r;
+}
+function put32(c: Xc, d: number, lane: number, r: number): void {
+  if (r !== r) c.X32[d * 4 + lane] = 0xffc00000 | 0;
+  else c.XF32[d * 4 + lane] = r;
+}
+/** x86 NaN rules for a binary op result lane: a NaN input propagates (quieted), else the default NaN. */
+function nan64(c: Xc, d: number, s: number, lane: number): boolean {
+  const X = c.X32;
+  const a = c.XF64[d * 2 + lane], b = c.XF64[s * 2 + lane];
+  if (a === a && b === b) return false;
+  const src = a !== a ? d : s;
+  X[d * 4 + lane * 2] = X[src * 4 + lane * 2];
+  X[d * 4 + lane * 2 + 1] = X[src * 4 + lane * 2 + 1] | 0x80000;
+  return true;
+}
+function nan32(c: Xc, d: number, s: number, lane: number): boolean {
+  const X = c.X32;
+  const a = c.XF32[d * 4 + lane], b = c.XF32[s * 4 + lane];
+  if (a === a && b === b) return false;
+  X[d * 4 + lane] = (a !== a ? X[d * 4 + lane] : X[s * 4 + lane]) | 0x400000;
+  return true;
+}
+// MXCSR exception flags and rounding control for the arithmetic forms: each op computes the
+// round-to-nearest result in JS, then the sign of the exact error (TwoSum / TwoProduct residuals)
+// gives inexactness and the directed-rounding adjustment.
+const IE = 1, ZE = 4, OE = 8, UE = 0x10, PE = 0x20;
+const MIN_NORMAL64 = 2.2250738585072014e-308, MIN_NORMAL32 = 1.1754943508222875e-38;
+const MAX32 = 3.4028234663852886e38;
+
+function nextUp64(x: number): number {
+  if (x !== x || x === Infinity) return x;
+  if (x === 0) return Number.MIN_VALUE;
+  f64b[0] = x;
+  let lo = i32b[0] >>> 0, hi = i32b[1];
+  if (x > 0) { lo += 1; if (lo > 0xffffffff) { lo = 0; hi += 1; } }
+  else { if (lo === 0) { lo = 0xffffffff; hi -= 1; } else lo -= 1; }
+  i32b[0] = lo | 0; i32b[1] = hi;
+  return f64b[0];
+}
+const nextDown64 = (x: number) => -nextUp64(-x);
+function nextUp32(x: number): number {
+  if (x !== x || x === Infinity) return x;
+  if (x === 0) return 1.401298464324817e-45;
+  f32b[0] = x;
+  i32f[0] += x > 0 ? 1 : -1;
+  return f32b[0];
+}
+const nextDown32 = (x: number) => -nextUp32(-x);
+
+function twoProdErr(a: number, b: number, p: number): number {
+  const ca = 134217729 * a, ah = ca - (ca - a), al = a - ah;
+  const cb = 134217729 * b, bh = cb - (cb - b), bl = b - bh;
+  return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+}
+/** Sign of (exact result - r) for op k (0 add 1 sub 2 mul 3 div 4 sqrt) in float64; NaN when unknown. */
+function errSign(k: number, a: number, b: number, r: number): number {
+  let e: number;
+  switch (k) {
+    case 0: case 1: {
+      const bb = k === 0 ? b : -b;
+      const v = r - a; e = (a - (r - v)) + (bb - v);
+      break;
+    }
+    case 2: e = twoProdErr(a, b, r); break;
+    case 3: { const p = r * b; const pe = twoProdErr(r, b, p); e = ((a - p) - pe) * (b < 0 ? -1 : 1); break; }
+    default: { const p = r * r; const pe = twoProdErr(r, r, p); e = (a - p) - pe; break; }
+  }
+  return e > 0 ? 1 : e < 0 ? -1 : e === 0 ? 0 : NaN;
+}
+function opOf(k: number, a: number, b: number): number {
+  switch (k) { case 0: return a + b; case 1: return a - b; case 2: return a * b; case 3: return a / b; default: return Math.sqrt(a); }
+}
+/** Rounds op k per MXCSR for float64 (single=false) or float32 operands; records flags in c.mxcsr. */
+function rounded(c: Xc, k: number, a: number, b: number, single: boolean): number {
+  const rcv = (c.mxcsr >> 13) & 3;
+  const d = opOf(k, a, b);
+  if (d !== d) { c.mxcsr |= IE; return d; }
+  if (k === 3 && b === 0 && a === a && a !== 0 && isFinite(a)) c.mxcsr |= ZE;
+  if (!isFinite(d)) {
+    if (isFinite(a) && (k === 4 || isFinite(b)) && !(k === 3 && b === 0)) {
+      // overflow
+      c.mxcsr |= OE | PE;
+      const max = single ? MAX32 : Number.MAX_VALUE;
+      if (rcv === 3 || (rcv === 1 && d > 0) || (rcv === 2 && d < 0)) return d > 0 ? max : -max;
+    }
+    return d;
+  }
+  if (d === 0 && k <= 1 && rcv === 1 && !Object.is(d, -0)) {
+    // An exact zero from operands of opposite (effective) signs is -0 when rounding down.
+    const bb = k === 0 ? b : -b;
+    if (!(Object.is(a, 0) && Object.is(bb, 0))) return -0;
+  }
+  let r = d, sg: number;
+  if (single) {
+    r = Math.fround(d);
+    if (!isFinite(r)) {
+      c.mxcsr |= OE | PE;
+      if (rcv === 3 || (rcv === 1 && r > 0) || (rcv === 2 && r < 0)) return r > 0 ? MAX32 : -MAX32;
+      return r;
+    }
+    sg = r !== d ? (d > r ? 1 : -1) : (k === 2 ? 0 : errSign(k, a, b, d));
+  } else sg = errSign(k, a, b, d);
+  if (sg !== sg) return r; // residual not computable (extreme exponents): keep nearest
+  if (sg === 0) return r;
+  c.mxcsr |= PE;
+  if (Math.abs(r) < (single ? MIN_NORMAL32 : MIN_NORMAL64)) c.mxcsr |= UE;
+  if (rcv === 0) return r;
+  const up = single ? nextUp32 : nextUp64, down = single ? nextDown32 : nextDown64;
+  if (rcv === 1 && sg < 0) return down(r);
+  if (rcv === 2 && sg > 0) return up(r);
+  if (rcv === 3) { if (sg < 0 && r > 0) return down(r); if (sg > 0 && r < 0) return up(r); }
+  return r;
+}
+function isSnan64(c: Xc, r: number, lane: number): boolean {
+  const hi = c.X32[r * 4 + lane * 2 + 1];
+  return (hi & 0x7ff00000) === 0x7ff00000 && (hi & 0x80000) === 0 && ((hi & 0xfffff) | c.X32[r * 4 + lane * 2]) !== 0;
+}
+function isSnan32(c: Xc, r: number, lane: number): boolean {
+  const x = c.X32[r * 4 + lane];
+  return (x & 0x7f800000) === 0x7f800000 && (x & 0x400000) === 0 && (x & 0x3fffff) !== 0;
+}
+const DE = 2;
+const den64 = (x: number) => x !== 0 && Math.abs(x) < MIN_NORMAL64;
+const den32 = (x: number) => x !== 0 && Math.abs(x) < MIN_NORMAL32;
+function arith64(c: Xc, d: number, s: number, lanes: number, k: number): void {
+  for (let l = 0; l < lanes; l++) {
+    if (isSnan64(c, d, l) || isSnan64(c, s, l)) c.mxcsr |= IE;
+    if (den64(c.XF64[d * 2 + l]) || den64(c.XF64[s * 2 + l])) c.mxcsr |= DE;
+    if (nan64(c, d, s, l)) continue;
+    put64(c, d, l, rounded(c, k, c.XF64[d * 2 + l], c.XF64[s * 2 + l], false));
+  }
+}
+function arith32(c: Xc, d: number, s: number, lanes: number, k: number): void {
+  for (let l = 0; l < lanes; l++) {
+    if (isSnan32(c, d, l) || isSnan32(c, s, l)) c.mxcsr |= IE;
+    if (den32(c.XF32[d * 4 + l]) || den32(c.XF32[s * 4 + l])) c.mxcsr |= DE;
+    if (nan32(c, d, s, l)) continue;
+    put32(c, d, l, rounded(c, k, c.XF32[d * 4 + l], c.XF32[s * 4 + l], true));
+  }
+}
+const fadd = 0, fsub = 1, fmul = 2, fdiv = 3;
+export function addsd(c: Xc, d: number, s: number): void { arith64(c, d, s, 1, fadd); }
+export function subsd(c: Xc, d: number, s: number): void { arith64(c, d, s, 1, fsub); }
+export function mulsd(c: Xc, d: number, s: number): void { arith64(c, d, s, 1, fmul); }
+export function divsd(c: Xc, d: number, s: number): void { arith64(c, d, s, 1, fdiv); }
+export function addpd(c: Xc, d: number, s: number): void { arith64(c, d, s, 2, fadd); }
+export function subpd(c: Xc, d: number, s: number): void { arith64(c, d, s, 2, fsub); }
+export function mulpd(c: Xc, d: number, s: number): void { arith64(c, d, s, 2, fmul); }
+export function divpd(c: Xc, d: number, s: number): void { arith64(c, d, s, 2, fdiv); }
+export function addss(c: Xc, d: number, s: number): void { arith32(c, d, s, 1, fadd); }
+export function subss(c: Xc, d: number, s: number): void { arith32(c, d, s, 1, fsub); }
+export function mulss(c: Xc, d: number, s: number): void { arith32(c, d, s, 1, fmul); }
+export function divss(c: Xc, d: number, s: number): void { arith32(c, d, s, 1, fdiv); }
+export function addps(c: Xc, d: number, s: number): void { arith32(c, d, s, 4, fadd); }
+export function subps(c: Xc, d: number, s: number): void { arith32(c, d, s, 4, fsub); }
+export function mulps(c: Xc, d: number, s: number): void { arith32(c, d, s, 4, fmul); }
+export function divps(c: Xc, d: number, s: number): void { arith32(c, d, s, 4, fdiv); }
+function minmax64(c: Xc, d: number, s: number, lanes: number, max: boolean): void {
+  const X = c.X32, F = c.XF64;
+  for (let l = 0; l < lanes; l++) {
+    const a = F[d * 2 + l], b = F[s * 2 + l];
+    if (a !== a || b !== b) c.mxcsr |= IE;
+    else if (den64(a) || den64(b)) c.mxcsr |= DE;
+    const takeA = max ? a > b : a < b;
+    if (!takeA) { X[d * 4 + l * 2] = X[s * 4 + l * 2]; X[d * 4 + l * 2 + 1] = X[s * 4 + l * 2 + 1]; }
+  }
+}
+function minmax32(c: Xc, d: number, s: number, lanes: number, max: boolean): void {
+  const X = c.X32, F = c.XF32;
+  for (let l = 0; l < lanes; l++) {
+    const a = F[d * 4 + l], b = F[s * 4 + l];
+    if (a !== a || b !== b) c.mxcsr |= IE;
+    else if (den32(a) || den32(b)) c.mxcsr |= DE;
+    if (!(max ? a > b : a < b)) X[d * 4 + l] = X[s * 4 + l];
+  }
+}
+export function minsd(c: Xc, d: number, s: number): void { minmax64(c, d, s, 1, false); }
+export function maxsd(c: Xc, d: number, s: number): void { minmax64(c, d, s, 1, true); }
+export function minpd(c: Xc, d: number, s: number): void { minmax64(c, d, s, 2, false); }
+export function maxpd(c: Xc, d: number, s: number): void { minmax64(c, d, s, 2, true); }
+export function minss(c: Xc, d: number, s: number): void { minmax32(c, d, s, 1, false); }
+export function maxss(c: Xc, d: number, s: number): void { minmax32(c, d, s, 1, true); }
+export function minps(c: Xc, d: number, s: number): void { minmax32(c, d, s, 4, false); }
+export function maxps(c: Xc, d: number, s: number): void { minmax32(c, d, s, 4, true); }
+function sqrt64(c: Xc, d: number, s: number, lanes: number): void {
+  for (let l = 0; l < lanes; l++) {
+    const v = c.XF64[s * 2 + l];
+    if (den64(v) && v > 0) c.mxcsr |= DE;
+    if (v !== v) { if (isSnan64(c, s, l)) c.mxcsr |= IE; c.X32[d * 4 + l * 2] = c.X32[s * 4 + l * 2]; c.X32[d * 4 + l * 2 + 1] = c.X32[s * 4 + l * 2 + 1] | 0x80000; }
+    else put64(c, d, l, rounded(c, 4, v, 0, false));
+  }
+}
+function sqrt32(c: Xc, d: number, s: number, lanes: number): void {
+  for (let l = 0; l < lanes; l++) {
+    const v = c.XF32[s * 4 + l];
+    if (den32(v) && v > 0) c.mxcsr |= DE;
+    if (v !== v) { if (isSnan32(c, s, l)) c.mxcsr |= IE; c.X32[d * 4 + l] = c.X32[s * 4 + l] | 0x400000; }
+    else put32(c, d, l, rounded(c, 4, v, 0, true));
+  }
+}
+export function sqrtsd(c: Xc, d: number, s: number): void { sqrt64(c, d, s, 1); }
+export function sqrtpd(c: Xc, d: number, s: number): void { sqrt64(c, d, s, 2); }
+export function sqrtss(c: Xc, d: number, s: number): void { sqrt32(c, d, s, 1); }
+export function sqrtps(c: Xc, d: number, s: number): void { sqrt32(c, d, s, 4); }
+export function rcpss(c: Xc, d: number, s: number): void { put32(c, d, 0, Math.fround(1 / c.XF32[s * 4])); }
+export function rcpps(c: Xc, d: number, s: number): void { for (let l = 0; l < 4; l++) put32(c, d, l, Math.fround(1 / c.XF32[s * 4 + l])); }
+export function rsqrtss(c: Xc, d: number, s: number): void { put32(c, d, 0, Math.fround(1 / Math.sqrt(c.XF32[s * 4]))); }
+export function rsqrtps(c: Xc, d: number, s: number): void { for (let l = 0; l < 4; l++) put32(c, d, l, Math.fround(1 / Math.sqrt(c.XF32[s * 4 + l]))); }
+export function haddpd(c: Xc, d: number, s: number): void { const F = c.XF64; const a = F[d * 2] + F[d * 2 + 1], b = F[s * 2] + F[s * 2 + 1]; put64(c, d, 0, a); put64(c, d, 1, b); }
+export function hsubpd(c: Xc, d: number, s: number): void { const F = c.XF64; const a = F[d * 2] - F[d * 2 + 1], b = F[s * 2] - F[s * 2 + 1]; put64(c, d, 0, a); put64(c, d, 1, b); }
+export function addsubpd(c: Xc, d: number, s: number): void { const F = c.XF64; put64(c, d, 0, F[d * 2] - F[s * 2]); put64(c, d, 1, F[d * 2 + 1] + F[s * 2 + 1]); }
+
+/** ucomisd/comisd (and the ss forms): returns ZF/PF/CF flags. */
+export function ucomisd(c: Xc, d: number, s: number, signaling = 0): number {
+  const a = c.XF64[d * 2], b = c.XF64[s * 2];
+  if (a !== a || b !== b) { if (signaling || isSnan64(c, d, 0) || isSnan64(c, s, 0)) c.mxcsr |= IE; return 0x45; }
+  return a < b ? 1 : a === b ? 0x40 : 0;
+}
+export function ucomiss(c: Xc, d: number, s: number, signaling = 0): number {
+  const a = c.XF32[d * 4], b = c.XF32[s * 4];
+  if (a !== a || b !== b) { if (signaling || isSnan32(c, d, 0) || isSnan32(c, s, 0)) c.mxcsr |= IE; return 0x45; }
+  return a < b ? 1 : a === b ? 0x40 : 0;
+}
+function cmpPred(a: number, b: number, p: number): boolean {
+  const un = a !== a || b !== b;
+  switch (p & 7) {
+    case 0: return a === b;
+    case 1: return a < b;
+    case 2: return a <= b;
+    case 3: return un;
+    case 4: return !(a === b);
+    case 5: return !(a < b);
+    case 6: return !(a <= b);
+    default: return !un;
+  }
+}
+const SIGNALING_PRED = [false, true, true, false, false, true, true, false];
+function cmp64(c: Xc, d: number, s: number, lanes: number, p: number): void {
+  for (let l = 0; l < lanes; l++) {
+    const x = c.XF64[d * 2 + l], y = c.XF64[s * 2 + l];
+    if ((x !== x || y !== y) && (SIGNALING_PRED[p & 7] || isSnan64(c, d, l) || isSnan64(c, s, l))) c.mxcsr |= IE;
+    const r = cmpPred(c.XF64[d * 2 + l], c.XF64[s * 2 + l], p) ? -1 : 0;
+    c.X32[d * 4 + l * 2] = r; c.X32[d * 4 + l * 2 + 1] = r;
+  }
+}
+function cmp32(c: Xc, d: number, s: number, lanes: number, p: number): void {
+  for (let l = 0; l < lanes; l++) {
+    const x = c.XF32[d * 4 + l], y = c.XF32[s * 4 + l];
+    if ((x !== x || y !== y) && (SIGNALING_PRED[p & 7] || isSnan32(c, d, l) || isSnan32(c, s, l))) c.mxcsr |= IE;
+    c.X32[d * 4 + l] = cmpPred(x, y, p) ? -1 : 0;
+  }
+}
+export function cmpsd(c: Xc, d: number, s: number, imm: number): void { cmp64(c, d, s, 1, imm); }
+export function cmppd(c: Xc, d: number, s: number, imm: number): void { cmp64(c, d, s, 2, imm); }
+export function cmpss(c: Xc, d: number, s: number, imm: number): void { cmp32(c, d, s, 1, imm); }
+export function cmpps(c: Xc, d: number, s: number, imm: number): void { cmp32(c, d, s, 4, imm); }
+
+// ---- conversions ---------------------------------------------------------------------------------
+/** Rounds per MXCSR.RC (0 nearest-even, 1 down, 2 up, 3 toward zero). */
+export function roundMode(v: number, rc: number): number {
+  switch (rc & 3) {
+    case 0: {
+      const f = Math.floor(v), diff = v - f;
+      if (diff < 0.5) return f;
+      if (diff > 0.5) return f + 1;
+      return f % 2 === 0 ? f : f + 1;
+    }
+    case 1: return Math.floor(v);
+    case 2: return Math.ceil(v);
+    default: return Math.trunc(v);
+  }
+}
+const rc = (c: Xc) => (c.mxcsr >> 13) & 3;
+
+/** Float -> int32/int64 with x86's integer-indefinite on overflow; result in S.lo/S.hi. */
+let CVT_FLAGS = 0;
+function toInt(v: number, w: number, mode: number): void {
+  const r = v !== v ? NaN : roundMode(v, mode);
+  if (r === r && r !== v) CVT_FLAGS |= PE;
+  if (w) {
+    if (!(r >= -9223372036854775808 && r < 9223372036854775808)) { CVT_FLAGS = IE; S.lo = 0; S.hi = 0x80000000 | 0; return; }
+    const b = BigInt.asUintN(64, BigInt(r));
+    S.lo = Number(b & 0xffffffffn) | 0; S.hi = Number(b >> 32n) | 0;
+  } else {
+    if (!(r >= -2147483648 && r <= 2147483647)) { CVT_FLAGS = IE; S.lo = 0x80000000 | 0; S.hi = 0; return; }
+    S.lo = r | 0; S.hi = 0;
+  }
+}
+export function cvtsd2si(c: Xc, s: number, w: number, trunc: number): void { CVT_FLAGS = 0; toInt(c.XF64[s * 2], w, trunc ? 3 : rc(c)); c.mxcsr |= CVT_FLAGS; }
+export function cvtss2si(c: Xc, s: number, w: number, trunc: number): void { CVT_FLAGS = 0; toInt(c.XF32[s * 4], w, trunc ? 3 : rc(c)); c.mxcsr |= CVT_FLAGS; }
+function intToF(lo: number, hi: number, w: number): number {
+  if (!w) return lo | 0;
+  if (hi === (lo >> 31)) return lo | 0;
+  return Number(BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)));
+}
+export function cvtsi2sd(c: Xc, d: number, lo: number, hi: number, w: number): void { c.XF64[d * 2] = intToF(lo, hi, w); }
+export function cvtsi2ss(c: Xc, d: number, lo: number, hi: number, w: number): void {
+  if (w && hi !== (lo >> 31)) {
+    // Round the 64-bit integer straight to float32 (avoid double rounding through float64).
+    const b = BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0));
+    c.XF32[d * 4] = bigToF32(b);
+  } else c.XF32[d * 4] = Math.fround(lo | 0);
+}
+function bigToF32(b: bigint): number {
+  // Round the top 53 bits plus a sticky bit to float64, then to float32: exact because
+  // 53 >= 2*24+2 makes the double rounding innocuous.
+  const neg = b < 0n;
+  const mag = neg ? -b : b;
+  const shift = mag.toString(2).length - 53;
+  let v: number;
+  if (shift > 0) {
+    const top = mag >> BigInt(shift);
+    const sticky = (mag & ((1n << BigInt(shift)) - 1n)) !== 0n ? 1n : 0n;
+    v = Number(top | sticky) * 2 ** shift;
+  } else v = Number(mag);
+  return Math.fround(neg ? -v : v);
+}
+export function cvtsd2ss(c: Xc, d: number, s: number): void { const v = c.XF64[s * 2]; if (v !== v) c.X32[d * 4] = (c.X32[s * 4 + 1] & 0x80000000) | 0x7fc00000 | ((c.X32[s * 4 + 1] & 0x7ffff) << 3) | (c.X32[s * 4] >>> 29); else c.XF32[d * 4] = Math.fround(v); }
+export function cvtss2sd(c: Xc, d: number, s: number): void {
+  const v = c.XF32[s * 4];
+  if (v !== v) { const x = c.X32[s * 4]; c.X32[d * 4 + 1] = (x & 0x80000000) | 0x7ff80000 | ((x & 0x3fffff) >>> 3); c.X32[d * 4] = x << 29; }
+  else c.XF64[d * 2] = v;
+}
+export function cvtps2pd(c: Xc, d: number, s: number): void { const a = c.XF32[s * 4], b = c.XF32[s * 4 + 1]; put64(c, d, 0, a); put64(c, d, 1, b); }
+export function cvtpd2ps(c: Xc, d: number, s: number): void { const a = c.XF64[s * 2], b = c.XF64[s * 2 + 1]; put32(c, d, 0, Math.fround(a)); put32(c, d, 1, Math.fround(b)); c.X32[d * 4 + 2] = 0; c.X32[d * 4 + 3] = 0; }
+export function cvtdq2pd(c: Xc, d: number, s: number): void { const a = c.X32[s * 4], b = c.X32[s * 4 + 1]; c.XF64[d * 2] = a; c.XF64[d * 2 + 1] = b; }
+export function cvtdq2ps(c: Xc, d: number, s: number): void { for (let l = 0; l < 4; l++) c.XF32[d * 4 + l] = Math.fround(c.X32[s * 4 + l]); }
+function cvtToDq(c: Xc, d: number, vals: number[], mode: number): void {
+  CVT_FLAGS = 0;
+  const r = vals.map((v) => { toInt(v, 0, mode); return S.lo; });
+  c.mxcsr |= CVT_FLAGS;
+  for (let l = 0; l < 4; l++) c.X32[d * 4 + l] = l < r.length ? r[l] : 0;
+}
+export function cvtps2dq(c: Xc, d: number, s: number): void { cvtToDq(c, d, [0, 1, 2, 3].map((l) => c.XF32[s * 4 + l]), rc(c)); }
+export function cvttps2dq(c: Xc, d: number, s: number): void { cvtToDq(c, d, [0, 1, 2, 3].map((l) => c.XF32[s * 4 + l]), 3); }
+export function cvtpd2dq(c: Xc, d: number, s: number): void { cvtToDq(c, d, [c.XF64[s * 2], c.XF64[s * 2 + 1]], rc(c)); }
+export function cvttpd2dq(c: Xc, d: number, s: number): void { cvtToDq(c, d, [c.XF64[s * 2], c.XF64[s * 2 + 1]], 3); }
+
+// ---- SSE4.1 rounding --------------------------------------------------------------------------
+export function roundsd(c: Xc, d: number, s: number, imm: number): void { const v = c.XF64[s * 2]; put64(c, d, 0, v !== v ? v : roundF(v, imm & 4 ? rc(c) : imm & 3)); }
+export function roundss(c: Xc, d: number, s: number, imm: number): void { const v = c.XF32[s * 4]; put32(c, d, 0, v !== v ? v : Math.fround(roundF(v, imm & 4 ? rc(c) : imm & 3))); }
+export function roundpd(c: Xc, d: number, s: number, imm: number): void { for (let l = 0; l < 2; l++) { const v = c.XF64[s * 2 + l]; put64(c, d, l, roundF(v, imm & 4 ? rc(c) : imm & 3)); } }
+export function roundps(c: Xc, d: number, s: number, imm: number): void { for (let l = 0; l < 4; l++) { const v = c.XF32[s * 4 + l]; put32(c, d, l, Math.fround(roundF(v, imm & 4 ? rc(c) : imm & 3))); } }
+function roundF(v: number, mode: number): number {
+  if (!isFinite(v) || v === 0) return v;
+  const r = roundMode(v, mode);
+  return r === 0 ? (v < 0 ? -0 : 0) : r;
+}
+
+void f64b; void i32b; void f32b; void i32f; void tmpDV;
+
+// ---- SSSE3 ---------------------------------------------------------------------------------------
+function hop16(c: Xc, d: number, s: number, f: (a: number, b: number) => number): void {
+  const v = c.XDV; const out: number[] = [];
+  for (const r of [d, s]) for (let i = 0; i < 4; i++) out.push(f(v.getInt16(r * 16 + i * 4, true), v.getInt16(r * 16 + i * 4 + 2, true)));
+  for (let i = 0; i < 8; i++) v.setUint16(d * 16 + i * 2, out[i] & 0xffff, true);
+}
+function hop32(c: Xc, d: number, s: number, f: (a: number, b: number) => number): void {
+  const X = c.X32; const out: number[] = [];
+  for (const r of [d, s]) for (let i = 0; i < 2; i++) out.push(f(X[r * 4 + i * 2], X[r * 4 + i * 2 + 1]) | 0);
+  for (let i = 0; i < 4; i++) X[d * 4 + i] = out[i];
+}
+export function phaddw(c: Xc, d: number, s: number): void { hop16(c, d, s, (a, b) => a + b); }
+export function phaddsw(c: Xc, d: number, s: number): void { hop16(c, d, s, (a, b) => sat16s(a + b)); }
+export function phsubw(c: Xc, d: number, s: number): void { hop16(c, d, s, (a, b) => a - b); }
+export function phsubsw(c: Xc, d: number, s: number): void { hop16(c, d, s, (a, b) => sat16s(a - b)); }
+export function phaddd(c: Xc, d: number, s: number): void { hop32(c, d, s, (a, b) => a + b); }
+export function phsubd(c: Xc, d: number, s: number): void { hop32(c, d, s, (a, b) => a - b); }
+export function pabsb(c: Xc, d: number, s: number): void { const u = c.XU8; for (let i = 0; i < 16; i++) { const v = (u[s * 16 + i] << 24) >> 24; u[d * 16 + i] = Math.abs(v); } }
+export function pabsw(c: Xc, d: number, s: number): void { const v = c.XDV; for (let i = 0; i < 8; i++) v.setUint16(d * 16 + i * 2, Math.abs(v.getInt16(s * 16 + i * 2, true)) & 0xffff, true); }
+export function pabsd(c: Xc, d: number, s: number): void { const X = c.X32; for (let i = 0; i < 4; i++) X[d * 4 + i] = Math.abs(X[s * 4 + i]) | 0; }
+export function psignb(c: Xc, d: number, s: number): void { b8(c, d, s, (a, b) => (b < 0 ? -a : b === 0 ? 0 : a), true); }
+export function psignw(c: Xc, d: number, s: number): void { b16(c, d, s, (a, b) => (b < 0 ? -a : b === 0 ? 0 : a), true); }
+export function psignd(c: Xc, d: number, s: number): void { b32(c, d, s, (a, b) => (b < 0 ? -a | 0 : b === 0 ? 0 : a)); }
+export function pmulhrsw(c: Xc, d: number, s: number): void { b16(c, d, s, (a, b) => (((a * b) >> 14) + 1) >> 1, true); }
+export function pmaddubsw(c: Xc, d: number, s: number): void {
+  const u = c.XU8, v = c.XDV; const out: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    const a0 = u[d * 16 + 2 * i], a1 = u[d * 16 + 2 * i + 1];
+    const b0 = (u[s * 16 + 2 * i] << 24) >> 24, b1 = (u[s * 16 + 2 * i + 1] << 24) >> 24;
+    out.push(sat16s(a0 * b0 + a1 * b1));
+  }
+  for (let i = 0; i < 8; i++) v.setUint16(d * 16 + i * 2, out[i] & 0xffff, true);
+}
+
+// ---- SSE4.1 --------------------------------------------------------------------------------------
+function pmovx(c: Xc, d: number, s: number, from: number, to: number, signed: boolean): void {
+  const v = c.XDV; const n = 16 / to; const vals: bigint[] = [];
+  for (let i = 0; i < n; i++) {
+    const o = s * 16 + i * from;
+    let x: bigint;
+    if (from === 1) x = BigInt(signed ? v.getInt8(o) : v.getUint8(o));
+    else if (from === 2) x = BigInt(signed ? v.getInt16(o, true) : v.getUint16(o, true));
+    else x = BigInt(signed ? v.getInt32(o, true) : v.getUint32(o, true));
+    vals.push(x);
+  }
+  for (let i = 0; i < n; i++) {
+    const o = d * 16 + i * to, x = vals[i];
+    if (to === 2) v.setUint16(o, Number(BigInt.asUintN(16, x)), true);
+    else if (to === 4) v.setUint32(o, Number(BigInt.asUintN(32, x)), true);
+    else v.setBigUint64(o, BigInt.asUintN(64, x), true);
+  }
+}
+export function pmovsxbw(c: Xc, d: number, s: number): void { pmovx(c, d, s, 1, 2, true); }
+export function pmovsxbd(c: Xc, d: number, s: number): void { pmovx(c, d, s, 1, 4, true); }
+export function pmovsxbq(c: Xc, d: number, s: number): void { pmovx(c, d, s, 1, 8, true); }
+export function pmovsxwd(c: Xc, d: number, s: number): void { pmovx(c, d, s, 2, 4, true); }
+export function pmovsxwq(c: Xc, d: number, s: number): void { pmovx(c, d, s, 2, 8, true); }
+export function pmovsxdq(c: Xc, d: number, s: number): void { pmovx(c, d, s, 4, 8, true); }
+export function pmovzxbw(c: Xc, d: number, s: number): void { pmovx(c, d, s, 1, 2, false); }
+export function pmovzxbd(c: Xc, d: number, s: number): void { pmovx(c, d, s, 1, 4, false); }
+export function pmovzxbq(c: Xc, d: number, s: number): void { pmovx(c, d, s, 1, 8, false); }
+export function pmovzxwd(c: Xc, d: number, s: number): void { pmovx(c, d, s, 2, 4, false); }
+export function pmovzxwq(c: Xc, d: number, s: number): void { pmovx(c, d, s, 2, 8, false); }
+export function pmovzxdq(c: Xc, d: number, s: number): void { pmovx(c, d, s, 4, 8, false); }
+/** ptest: returns ZF/CF flags. */
+export function ptest(c: Xc, d: number, s: number): number {
+  const X = c.X32; let z = true, cf = true;
+  for (let i = 0; i < 4; i++) { if (X[d * 4 + i] & X[s * 4 + i]) z = false; if (~X[d * 4 + i] & X[s * 4 + i]) cf = false; }
+  return (z ? 0x40 : 0) | (cf ? 1 : 0);
+}
+export function pblendw(c: Xc, d: number, s: number, imm: number): void { const v = c.XDV; for (let i = 0; i < 8; i++) if (imm & (1 << i)) v.setUint16(d * 16 + i * 2, v.getUint16(s * 16 + i * 2, true), true); }
+export function blendps(c: Xc, d: number, s: number, imm: number): void { for (let i = 0; i < 4; i++) if (imm & (1 << i)) c.X32[d * 4 + i] = c.X32[s * 4 + i]; }
+export function blendpd(c: Xc, d: number, s: number, imm: number): void { for (let i = 0; i < 2; i++) if (imm & (1 << i)) { c.X32[d * 4 + 2 * i] = c.X32[s * 4 + 2 * i]; c.X32[d * 4 + 2 * i + 1] = c.X32[s * 4 + 2 * i + 1]; } }
+export function pblendvb(c: Xc, d: number, s: number): void { const u = c.XU8; for (let i = 0; i < 16; i++) if (u[i] & 0x80) u[d * 16 + i] = u[s * 16 + i]; }
+export function blendvps(c: Xc, d: number, s: number): void { for (let i = 0; i < 4; i++) if (c.X32[i] < 0) c.X32[d * 4 + i] = c.X32[s * 4 + i]; }
+export function blendvpd(c: Xc, d: number, s: number): void { for (let i = 0; i < 2; i++) if (c.X32[2 * i + 1] < 0) { c.X32[d * 4 + 2 * i] = c.X32[s * 4 + 2 * i]; c.X32[d * 4 + 2 * i + 1] = c.X32[s * 4 + 2 * i + 1]; } }
+export function phminposuw(c: Xc, d: number, s: number): void {
+  const v = c.XDV; let best = 0x10000, idx = 0;
+  for (let i = 0; i < 8; i++) { const x = v.getUint16(s * 16 + i * 2, true); if (x < best) { best = x; idx = i; } }
+  c.X32[d * 4] = best | (idx << 16); c.X32[d * 4 + 1] = 0; c.X32[d * 4 + 2] = 0; c.X32[d * 4 + 3] = 0;
+}
+/** Extract element (size 1/2/4/8 bytes) imm-selected; returns [lo, hi] via S. */
+export function pextr(c: Xc, s: number, size: number, imm: number): void {
+  const v = c.XDV; const n = 16 / size; const o = s * 16 + (imm & (n - 1)) * size;
+  if (size === 1) { S.lo = v.getUint8(o); S.hi = 0; }
+  else if (size === 2) { S.lo = v.getUint16(o, true); S.hi = 0; }
+  else if (size === 4) { S.lo = v.getInt32(o, true); S.hi = 0; }
+  else { S.lo = v.getInt32(o, true); S.hi = v.getInt32(o + 4, true); }
+}
+export function pinsr(c: Xc, d: number, size: number, imm: number, lo: number, hi: number): void {
+  const v = c.XDV; const n = 16 / size; const o = d * 16 + (imm & (n - 1)) * size;
+  if (size === 1) v.setUint8(o, lo & 0xff);
+  else if (size === 4) v.setInt32(o, lo, true);
+  else { v.setInt32(o, lo, true); v.setInt32(o + 4, hi, true); }
+}
+export function insertps(c: Xc, d: number, s: number, imm: number): void {
+  const src = s === 16 ? c.X32[16 * 4] : c.X32[s * 4 + ((imm >> 6) & 3)];
+  c.X32[d * 4 + ((imm >> 4) & 3)] = src;
+  for (let i = 0; i < 4; i++) if (imm & (1 << i)) c.X32[d * 4 + i] = 0;
+}
+export function dpps(c: Xc, d: number, s: number, imm: number): void {
+  const F = c.XF32; let sum = 0;
+  const p = [0, 1, 2, 3].map((i) => (imm & (16 << i) ? Math.fround(F[d * 4 + i] * F[s * 4 + i]) : 0));
+  sum = Math.fround(Math.fround(p[0] + p[1]) + Math.fround(p[2] + p[3]));
+  for (let i = 0; i < 4; i++) put32(c, d, i, imm & (1 << i) ? sum : 0);
+}
+export function dppd(c: Xc, d: number, s: number, imm: number): void {
+  const F = c.XF64;
+  const p0 = imm & 16 ? F[d * 2] * F[s * 2] : 0, p1 = imm & 32 ? F[d * 2 + 1] * F[s * 2 + 1] : 0;
+  const sum = p0 + p1;
+  for (let i = 0; i < 2; i++) put64(c, d, i, imm & (1 << i) ? sum : 0);
+}
+export function mpsadbw(c: Xc, d: number, s: number, imm: number): void {
+  const u = c.XU8, v = c.XDV;
+  const a = u.slice(d * 16, d * 16 + 16), b = u.slice(s * 16, s * 16 + 16);
+  const ao = ((imm >> 2) & 1) * 4, bo = (imm & 3) * 4;
+  for (let i = 0; i < 8; i++) {
+    let sum = 0;
+    for (let k = 0; k < 4; k++) sum += Math.abs(a[ao + i + k] - b[bo + k]);
+    v.setUint16(d * 16 + i * 2, sum, true);
+  }
+}
+
+// ---- SSE3 single-precision horizontal forms ------------------------------------------------------
+export function haddps(c: Xc, d: number, s: number): void {
+  const F = c.XF32;
+  const r = [F[d * 4] + F[d * 4 + 1], F[d * 4 + 2] + F[d * 4 + 3], F[s * 4] + F[s * 4 + 1], F[s * 4 + 2] + F[s * 4 + 3]];
+  for (let i = 0; i < 4; i++) put32(c, d, i, Math.fround(r[i]));
+}
+export function hsubps(c: Xc, d: number, s: number): void {
+  const F = c.XF32;
+  const r = [F[d * 4] - F[d * 4 + 1], F[d * 4 + 2] - F[d * 4 + 3], F[s * 4] - F[s * 4 + 1], F[s * 4 + 2] - F[s * 4 + 3]];
+  for (let i = 0; i < 4; i++) put32(c, d, i, Math.fround(r[i]));
+}
+export function addsubps(c: Xc, d: number, s: number): void {
+  const F = c.XF32;
+  const r = [F[d * 4] - F[s * 4], F[d * 4 + 1] + F[s * 4 + 1], F[d * 4 + 2] - F[s * 4 + 2], F[d * 4 + 3] + F[s * 4 + 3]];
+  for (let i = 0; i < 4; i++) put32(c, d, i, Math.fround(r[i]));
+}

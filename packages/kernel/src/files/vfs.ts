@@ -1,0 +1,362 @@
+// Path resolution done by the kernel, component by component, against a root directory on the
+// host (`--root DIR` confines the guest: absolute symlinks and '..' never leave it). A few nodes
+// are the kernel's own (/dev/null, /proc/self/...): the kernel hands Vfs a lookup for them, so
+// the host's /proc (the Node process's) is never shown to the guest.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Errno, SysError, host } from '../errors.js';
+import { FileDescription, S_IFDIR, S_IFLNK, statFromHost, synthStat, type DirEntry, type StatInfo } from './file.js';
+import { HostDir, HostFile, PathHandle, SpecialDir, setTimes } from './host.js';
+
+/** A node the kernel serves itself. */
+export type SpecialNode =
+  /** file: a "magic" link (/proc/self/fd/N) that opens this description instead of following. */
+  | { kind: 'link'; target: () => string; file?: () => FileDescription | undefined }
+  | { kind: 'file'; open: (flags: number, guestPath: string) => FileDescription; stat: () => StatInfo }
+  | { kind: 'dir'; stat: () => StatInfo; list?: () => DirEntry[] };
+
+export interface OpenRequest {
+  access: 0 | 1 | 2;
+  create: boolean;
+  excl: boolean;
+  trunc: boolean;
+  append: boolean;
+  directory: boolean;
+  nofollow: boolean;
+  /** O_PATH: a handle for *at() calls and fstat only. */
+  pathOnly: boolean;
+  /** Creation mode, already masked by umask. */
+  mode: number;
+  /** The guest's flags as given (kept on the description for fcntl F_GETFL). */
+  rawFlags: number;
+}
+
+export interface Resolved {
+  /** Canonical guest path (no symlinks in it except possibly the last component). */
+  guest: string;
+  host: string;
+  exists: boolean;
+  special?: SpecialNode;
+  isDir: boolean;
+  isLink: boolean;
+}
+
+const MAX_LINKS = 40;
+const split = (p: string) => p.split('/').filter((c) => c !== '' && c !== '.');
+
+export class Vfs {
+  readonly root: string;
+
+  constructor(root: string, private readonly specials: (guestPath: string) => SpecialNode | undefined | null) {
+    this.root = path.resolve(root);
+  }
+
+  /** The host path for a canonical guest path. */
+  hostPath(guest: string): string {
+    return this.root === '/' ? guest : guest === '/' ? this.root : this.root + guest;
+  }
+
+  /** A host path back to a guest path, when it lies under the root. */
+  guestPath(hostAbs: string): string | undefined {
+    const h = path.resolve(hostAbs);
+    if (this.root === '/') return h;
+    if (h === this.root) return '/';
+    return h.startsWith(this.root + '/') ? h.slice(this.root.length) : undefined;
+  }
+
+  /**
+   * Resolves a guest path relative to the guest directory `start`. follow: whether a final
+   * symlink is followed. A missing last component is allowed (exists = false); a missing
+   * middle one is ENOENT, a non-directory in the middle ENOTDIR.
+   */
+  resolve(start: string, p: string, follow: boolean): Resolved {
+    if (p === '') throw new SysError(Errno.ENOENT);
+    if (p.length > 4095) throw new SysError(Errno.ENAMETOOLONG);
+    const trailingSlash = p.endsWith('/');
+    let done = p.startsWith('/') ? [] : split(start);
+    let todo = split(p);
+    let links = 0;
+    let last: Resolved = { guest: '/', host: this.hostPath('/'), exists: true, isDir: true, isLink: false };
+    while (todo.length) {
+      const c = todo.shift()!;
+      if (c === '..') { done.pop(); last = this.dirNode(done); continue; }
+      if (c.length > 255) throw new SysError(Errno.ENAMETOOLONG);
+      const isLast = todo.length === 0;
+      const guest = '/' + [...done, c].join('/');
+      const special = this.specials(guest);
+      if (special === null) throw new SysError(Errno.ENOENT);
+      if (special) {
+        if (special.kind === 'link' && (!isLast || follow || trailingSlash)) {
+          const magic = isLast && special.file?.();
+          if (magic) {
+            return { guest, host: this.hostPath(guest), exists: true, isDir: false, isLink: false,
+              special: { kind: 'file', open: () => magic.ref(), stat: () => magic.stat() } };
+          }
+          if (++links > MAX_LINKS) throw new SysError(Errno.ELOOP);
+          const t = special.target();
+          todo = [...split(t), ...todo];
+          if (t.startsWith('/')) done = [];
+          continue;
+        }
+        done.push(c);
+        last = { guest, host: this.hostPath(guest), exists: true, special, isDir: special.kind === 'dir', isLink: special.kind === 'link' };
+        continue;
+      }
+      const hp = this.hostPath(guest);
+      let st: fs.Stats;
+      try {
+        st = fs.lstatSync(hp);
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code === 'ENOENT' && isLast) return { guest, host: hp, exists: false, isDir: false, isLink: false };
+        throw new SysError(code === 'ENOTDIR' ? Errno.ENOTDIR : code === 'EACCES' ? Errno.EACCES : Errno.ENOENT);
+      }
+      if (st.isSymbolicLink() && (!isLast || follow || trailingSlash)) {
+        if (++links > MAX_LINKS) throw new SysError(Errno.ELOOP);
+        const t = host(() => fs.readlinkSync(hp));
+        todo = [...split(t), ...todo];
+        if (t.startsWith('/')) done = [];
+        continue;
+      }
+      if (!isLast && !st.isDirectory()) throw new SysError(Errno.ENOTDIR);
+      done.push(c);
+      last = { guest, host: hp, exists: true, isDir: st.isDirectory(), isLink: st.isSymbolicLink() };
+    }
+    if (trailingSlash && last.exists && !last.isDir) throw new SysError(Errno.ENOTDIR);
+    return last;
+  }
+
+  private dirNode(done: string[]): Resolved {
+    const guest = '/' + done.join('/');
+    return { guest, host: this.hostPath(guest), exists: true, isDir: true, isLink: false };
+  }
+
+  open(start: string, p: string, req: OpenRequest): FileDescription {
+    const r = this.resolve(start, p, !req.nofollow && !(req.create && req.excl));
+    if (r.exists && req.create && req.excl) throw new SysError(Errno.EEXIST);
+    if (r.special) {
+      if (r.special.kind === 'file') {
+        if (req.directory) throw new SysError(Errno.ENOTDIR);
+        return r.special.open(req.rawFlags, r.guest);
+      }
+      if (r.special.kind === 'link') {
+        if (req.pathOnly) return new PathHandle(req.rawFlags, r.guest, () => this.stat('/', r.guest, false));
+        throw new SysError(Errno.ELOOP);
+      }
+      if (req.access !== 0 || req.create) throw new SysError(Errno.EISDIR);
+      const sp = r.special;
+      return new SpecialDir(req.rawFlags, r.guest, sp.stat, sp.list ?? (() => []));
+    }
+    if (r.exists && req.pathOnly) {
+      if (req.directory && !r.isDir) throw new SysError(Errno.ENOTDIR);
+      const g = r.guest;
+      return new PathHandle(req.rawFlags, g, () => this.stat('/', g, false));
+    }
+    if (!r.exists) {
+      if (!req.create) throw new SysError(Errno.ENOENT);
+      if (req.directory) throw new SysError(Errno.EISDIR);
+    } else if (r.isLink) {
+      if (req.pathOnly) return new PathHandle(req.rawFlags, r.guest, () => this.stat('/', r.guest, false));
+      throw new SysError(Errno.ELOOP); // O_NOFOLLOW on a symlink
+    } else if (r.isDir) {
+      if (req.access !== 0 || req.create) throw new SysError(Errno.EISDIR);
+      host(() => fs.accessSync(r.host, fs.constants.R_OK | fs.constants.X_OK));
+      return new HostDir(req.rawFlags, r.guest, r.host);
+    } else if (req.directory) {
+      throw new SysError(Errno.ENOTDIR);
+    }
+    const C = fs.constants;
+    let nf = req.access === 0 ? C.O_RDONLY : req.access === 1 ? C.O_WRONLY : C.O_RDWR;
+    if (req.create) nf |= C.O_CREAT;
+    if (req.excl) nf |= C.O_EXCL;
+    if (req.trunc && req.access !== 0) nf |= C.O_TRUNC;
+    if (req.append) nf |= C.O_APPEND;
+    if (req.pathOnly) nf = C.O_RDONLY;
+    const fd = host(() => fs.openSync(r.host, nf, req.mode));
+    return new HostFile(req.rawFlags, r.guest, r.host, fd, req.append);
+  }
+
+  stat(start: string, p: string, follow: boolean): StatInfo {
+    const r = this.resolve(start, p, follow);
+    if (!r.exists) throw new SysError(Errno.ENOENT);
+    if (r.special) {
+      if (r.special.kind === 'link') return synthStat(S_IFLNK | 0o777, 1, { size: BigInt(r.special.target().length) });
+      return r.special.stat();
+    }
+    return statFromHost(host(() => (follow ? fs.statSync : fs.lstatSync)(r.host, { bigint: true })));
+  }
+
+  readlink(start: string, p: string): string {
+    const r = this.resolve(start, p, false);
+    if (!r.exists) throw new SysError(Errno.ENOENT);
+    if (r.special) {
+      if (r.special.kind !== 'link') throw new SysError(Errno.EINVAL);
+      return r.special.target();
+    }
+    if (!r.isLink) throw new SysError(Errno.EINVAL);
+    return host(() => fs.readlinkSync(r.host));
+  }
+
+  /** access(2) with mode R_OK=4 W_OK=2 X_OK=1 (F_OK=0). */
+  access(start: string, p: string, mode: number, follow = true): void {
+    const r = this.resolve(start, p, follow);
+    if (!r.exists) throw new SysError(Errno.ENOENT);
+    if (r.special) {
+      if (mode & 2 && r.special.kind !== 'file') throw new SysError(Errno.EACCES);
+      return;
+    }
+    host(() => fs.accessSync(r.host, mode & 7));
+  }
+
+  /** Checks that a guest path names a directory (chdir). Returns its canonical path. */
+  directory(start: string, p: string): string {
+    const r = this.resolve(start, p, true);
+    if (!r.exists) throw new SysError(Errno.ENOENT);
+    if (!r.isDir) throw new SysError(Errno.ENOTDIR);
+    return r.guest;
+  }
+  /** O_TMPFILE: an unnamed regular file in directory p (created under a hidden name and unlinked at once). */
+  openTmpfile(start: string, p: string, req: OpenRequest): FileDescription {
+    const r = this.resolve(start, p, true);
+    if (!r.exists) throw new SysError(Errno.ENOENT);
+    if (!r.isDir) throw new SysError(Errno.ENOTDIR);
+    if (r.special) throw new SysError(Errno.EOPNOTSUPP);
+    const name = `${r.host === '/' ? '' : r.host}/.elfbox-tmpfile-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    const fd = host(() => fs.openSync(name, fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL, req.mode));
+    try { fs.unlinkSync(name); } catch { /* gone already */ }
+    return new HostFile(req.rawFlags, `${r.guest === '/' ? '' : r.guest}/#${fd} (deleted)`, name, fd, req.append);
+  }
+
+  // ---- namespace operations (host passthrough, resolved by the kernel) ----------------------
+
+  /** Resolves the parent of a path's last component (never following it); rejects specials. */
+  private entry(start: string, p: string, what: 'create' | 'remove' | 'any'): Resolved {
+    const r = this.resolve(start, p, false);
+    if (r.special) throw new SysError(what === 'create' ? (r.exists ? Errno.EEXIST : Errno.EACCES) : Errno.EPERM);
+    if (r.guest !== '/' && this.specials(r.guest.slice(0, r.guest.lastIndexOf('/')) || '/')) throw new SysError(Errno.EACCES);
+    return r;
+  }
+
+  mkdir(start: string, p: string, mode: number): void {
+    const last = lastComponent(p);
+    const r = this.entry(start, p, 'create');
+    if (r.exists || last === '.' || last === '..' || r.guest === '/') throw new SysError(Errno.EEXIST);
+    host(() => fs.mkdirSync(r.host, { mode }));
+  }
+
+  rmdir(start: string, p: string): void {
+    const last = lastComponent(p);
+    if (last === '.') throw new SysError(Errno.EINVAL);
+    if (last === '..') throw new SysError(Errno.ENOTEMPTY);
+    const r = this.entry(start, p, 'remove');
+    if (!r.exists) throw new SysError(Errno.ENOENT);
+    if (r.guest === '/') throw new SysError(Errno.EBUSY);
+    if (!r.isDir) throw new SysError(Errno.ENOTDIR);
+    host(() => fs.rmdirSync(r.host));
+  }
+
+  unlink(start: string, p: string): void {
+    const r = this.entry(start, p, 'remove');
+    if (!r.exists) throw new SysError(Errno.ENOENT);
+    if (r.isDir) throw new SysError(Errno.EISDIR);
+    host(() => fs.unlinkSync(r.host));
+  }
+
+  /** renameat2: flags RENAME_NOREPLACE (1), RENAME_EXCHANGE (2). */
+  rename(s1: string, p1: string, s2: string, p2: string, flags = 0): void {
+    const l1 = lastComponent(p1), l2 = lastComponent(p2);
+    if (l1 === '.' || l1 === '..' || l2 === '.' || l2 === '..') throw new SysError(Errno.EBUSY);
+    const a = this.entry(s1, p1, 'remove');
+    const b = this.entry(s2, p2, 'create');
+    if (!a.exists) throw new SysError(Errno.ENOENT);
+    if (a.guest === '/' || b.guest === '/') throw new SysError(Errno.EBUSY);
+    if (a.isDir && (b.guest + '/').startsWith(a.guest + '/') && a.guest !== b.guest) throw new SysError(Errno.EINVAL);
+    if (flags & 2) {
+      if (flags & 1) throw new SysError(Errno.EINVAL);
+      if (!b.exists) throw new SysError(Errno.ENOENT);
+      if (a.guest === b.guest) return;
+      const tmp = `${a.host}.elfbox-xchg-${process.pid}-${Date.now()}`;
+      host(() => fs.renameSync(a.host, tmp));
+      host(() => fs.renameSync(b.host, a.host));
+      host(() => fs.renameSync(tmp, b.host));
+      return;
+    }
+    if (flags & 1 && b.exists) throw new SysError(Errno.EEXIST);
+    if (b.exists && a.guest !== b.guest) {
+      if (a.isDir && !b.isDir) throw new SysError(Errno.ENOTDIR);
+      if (!a.isDir && b.isDir) throw new SysError(Errno.EISDIR);
+    }
+    host(() => fs.renameSync(a.host, b.host));
+  }
+
+  link(s1: string, p1: string, s2: string, p2: string, follow: boolean): void {
+    const a = this.resolve(s1, p1, follow);
+    if (a.special) throw new SysError(Errno.EXDEV);
+    if (!a.exists) throw new SysError(Errno.ENOENT);
+    if (a.isDir) throw new SysError(Errno.EPERM);
+    const b = this.entry(s2, p2, 'create');
+    if (b.exists) throw new SysError(Errno.EEXIST);
+    host(() => fs.linkSync(a.host, b.host));
+  }
+
+  /** The target is stored as given; the kernel interprets it inside the root when followed. */
+  symlink(target: string, start: string, p: string): void {
+    if (target === '') throw new SysError(Errno.ENOENT);
+    const b = this.entry(start, p, 'create');
+    if (b.exists) throw new SysError(Errno.EEXIST);
+    host(() => fs.symlinkSync(target, b.host));
+  }
+
+  /** A host path for metadata changes (chmod, chown, utimens, truncate); specials are EPERM. */
+  private target(start: string, p: string, follow: boolean): Resolved {
+    const r = this.resolve(start, p, follow);
+    if (!r.exists) throw new SysError(Errno.ENOENT);
+    if (r.special) throw new SysError(Errno.EPERM);
+    return r;
+  }
+
+  chmod(start: string, p: string, mode: number, follow = true): void {
+    const r = this.target(start, p, follow);
+    if (r.isLink) throw new SysError(Errno.EOPNOTSUPP);
+    host(() => fs.chmodSync(r.host, mode & 0o7777));
+  }
+
+  chown(start: string, p: string, uid: number, gid: number, follow = true): void {
+    const r = this.target(start, p, follow);
+    const st = host(() => fs.lstatSync(r.host));
+    const u = uid === -1 ? st.uid : uid, g = gid === -1 ? st.gid : gid;
+    host(() => (r.isLink ? fs.lchownSync : fs.chownSync)(r.host, u, g));
+  }
+
+  /** Times in ns since the epoch; undefined = leave as is (UTIME_OMIT). */
+  utimens(start: string, p: string, atimeNs: bigint | undefined, mtimeNs: bigint | undefined, follow = true): void {
+    const r = this.target(start, p, follow);
+    setTimes(r.host, r.isLink, atimeNs, mtimeNs);
+  }
+
+  truncate(start: string, p: string, len: number): void {
+    const r = this.target(start, p, true);
+    if (r.isDir) throw new SysError(Errno.EISDIR);
+    host(() => fs.accessSync(r.host, fs.constants.W_OK));
+    host(() => fs.truncateSync(r.host, len));
+  }
+
+  /** statfs of the file system holding a path (the host's, for passthrough). */
+  statfs(start: string, p: string): fs.StatsFs | 'proc' | 'dev' | 'sys' {
+    const r = this.resolve(start, p, true);
+    if (!r.exists) throw new SysError(Errno.ENOENT);
+    if (r.special || this.specials(r.guest.split('/').slice(0, 2).join('/'))) {
+      const top = r.guest.split('/')[1];
+      return top === 'proc' ? 'proc' : top === 'sys' ? 'sys' : 'dev';
+    }
+    return host(() => fs.statfsSync(r.host));
+  }
+}
+
+/** The last component of a path as written ('' for '/'). */
+export function lastComponent(p: string): string {
+  const parts = p.split('/').filter((c) => c !== '');
+  return parts.length ? parts[parts.length - 1] : '';
+}
+
+export const DIR_STAT_MODE = S_IFDIR | 0o555;

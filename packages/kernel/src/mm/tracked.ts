@@ -1,0 +1,43 @@
+// An AddressSpace whose permission check can resolve a fault before it becomes one.
+//
+// The CPUs' fast paths test the page's permission byte inline; when it forbids the access they
+// fall to the AddressSpace's slow path (read/write -> check), and so do the kernel's own
+// accesses. Overriding check() there gives the kernel demand paging without any change to the
+// CPUs: pages of file and shared mappings are kept with fewer permissions than their VMA grants
+// (clean copy-on-write pages without W, invalidated shared copies with none), and the first access
+// the VMA allows is resolved here (copy-on-write, write tracking, reloading a page) and retried.
+import { AddressSpace, MemoryFault, PAGE_SIZE, LOW_LIMIT, PAGE_SHIFT, PERM_CODE, type Access } from '@elfbox/cpu';
+
+/** Returns true when it made the access at addr possible (the access is then retried). */
+export type FaultResolver = (addr: number, access: Access) => boolean;
+
+export class TrackedAddressSpace extends AddressSpace {
+  resolver?: FaultResolver;
+
+  override check(addr: number, len: number, access: Access): void {
+    // Bounded: each retry resolves one page, and a resolved page is not resolved again.
+    for (let tries = 0; ; tries++) {
+      try {
+        super.check(addr, len, access);
+        return;
+      } catch (e) {
+        if (!(e instanceof MemoryFault) || !this.resolver || tries > Math.ceil(len / PAGE_SIZE) + 4) throw e;
+        if (!this.resolver(e.addr, e.access)) throw e;
+      }
+    }
+  }
+
+  /** A copy for fork that is tracked as well (same contents and permissions, no CODE marks). */
+  override clone(): TrackedAddressSpace {
+    const c = new TrackedAddressSpace();
+    for (const r of this.regions()) {
+      if (r.start < LOW_LIMIT) {
+        c.u8.set(this.u8.subarray(r.start, r.end), r.start);
+        const p0 = r.start >>> PAGE_SHIFT, p1 = r.end / PAGE_SIZE;
+        for (let p = p0; p < p1; p++) c.perm[p] = this.perm[p] & ~PERM_CODE;
+      }
+    }
+    for (const [k, hp] of this.high) c.high.set(k, { data: hp.data.slice(), perm: hp.perm & ~PERM_CODE });
+    return c;
+  }
+}

@@ -1,0 +1,483 @@
+// open/openat/close, access/faccessat, readlink/readlinkat, getcwd/chdir, dup*, fcntl, ioctl,
+// getdents64, umask.
+import { AT, FCNTL, openFlags } from '@elfbox/abi';
+import type { SyscallResult } from '../block.js';
+import { Errno, SysError } from '../errors.js';
+import type { OpenRequest } from '../files/vfs.js';
+import { PipeEnd, makePipe } from '../files/pipe.js';
+import { IOCTL_FIOCLEX, IOCTL_FIONBIO, IOCTL_FIONCLEX, IOCTL_TIOCGPGRP, IOCTL_TIOCSPGRP } from '../files/tty.js';
+import type { Call } from './types.js';
+import { dirStart, fileOf, layouts } from './util.js';
+
+const enc = new TextEncoder();
+
+function openAt(c: Call, dirfdArg: number | undefined, pathArg: number, flagsArg: number, modeArg: number): SyscallResult {
+  const path = c.str(pathArg);
+  const flags = c.i32(flagsArg) >>> 0;
+  const O = openFlags(c.tg.arch.arch);
+  const start = dirfdArg === undefined ? (path.startsWith('/') ? '/' : c.tg.fs.cwd) : dirStart(c, dirfdArg, path);
+  const tmpfile = (flags & O.__O_TMPFILE) === O.__O_TMPFILE;
+  const req: OpenRequest = {
+    access: (flags & 3) as 0 | 1 | 2,
+    create: (flags & O.O_CREAT) !== 0,
+    excl: (flags & O.O_EXCL) !== 0,
+    trunc: (flags & O.O_TRUNC) !== 0,
+    append: (flags & O.O_APPEND) !== 0,
+    directory: (flags & O.O_DIRECTORY) !== 0,
+    nofollow: (flags & O.O_NOFOLLOW) !== 0,
+    pathOnly: (flags & O.O_PATH) !== 0,
+    mode: c.u32(modeArg) & 0o7777 & ~c.tg.fs.umask,
+    rawFlags: (flags & ~(O.O_CREAT | O.O_EXCL | O.O_NOCTTY | O.O_TRUNC | O.O_CLOEXEC)) | O.O_LARGEFILE,
+  };
+  if ((flags & 3) === 3) throw new SysError(Errno.EINVAL);
+  if (tmpfile) {
+    if (req.access === 0) throw new SysError(Errno.EINVAL);
+    return c.tg.fds.add(c.kernel.vfs.openTmpfile(start, path, { ...req, rawFlags: req.rawFlags & ~O.__O_TMPFILE }), (flags & O.O_CLOEXEC) !== 0);
+  }
+  const file = c.kernel.vfs.open(start, path, req);
+  return c.tg.fds.add(file, (flags & O.O_CLOEXEC) !== 0);
+}
+
+export const sys_open = (c: Call) => openAt(c, undefined, 0, 1, 2);
+export const sys_openat = (c: Call) => openAt(c, 0, 1, 2, 3);
+export const sys_creat = (c: Call): SyscallResult => {
+  const path = c.str(0);
+  const O = openFlags(c.tg.arch.arch);
+  const file = c.kernel.vfs.open(c.tg.fs.cwd, path, {
+    access: 1, create: true, excl: false, trunc: true, append: false, directory: false, nofollow: false, pathOnly: false,
+    mode: c.u32(1) & 0o7777 & ~c.tg.fs.umask, rawFlags: 1 | O.O_LARGEFILE,
+  });
+  return c.tg.fds.add(file);
+};
+
+export function sys_close(c: Call): SyscallResult {
+  c.tg.fds.close(c.i32(0));
+  return 0;
+}
+
+function accessAt(c: Call, dirfdArg: number | undefined, pathArg: number, modeArg: number, flags: number): SyscallResult {
+  const path = c.str(pathArg);
+  const mode = c.i32(modeArg);
+  if (mode & ~7) throw new SysError(Errno.EINVAL);
+  if (flags & ~(AT.AT_EACCESS | AT.AT_SYMLINK_NOFOLLOW | AT.AT_EMPTY_PATH)) throw new SysError(Errno.EINVAL);
+  const start = dirfdArg === undefined ? c.tg.fs.cwd : dirStart(c, dirfdArg, path);
+  if (path === '' && flags & AT.AT_EMPTY_PATH) return 0;
+  c.kernel.vfs.access(start, path, mode, !(flags & AT.AT_SYMLINK_NOFOLLOW));
+  return 0;
+}
+
+export const sys_access = (c: Call) => accessAt(c, undefined, 0, 1, 0);
+export const sys_faccessat = (c: Call) => accessAt(c, 0, 1, 2, 0);
+export const sys_faccessat2 = (c: Call) => accessAt(c, 0, 1, 2, c.i32(3));
+
+function readlinkAt(c: Call, dirfdArg: number | undefined, pathArg: number, bufArg: number, sizeArg: number): SyscallResult {
+  const path = c.str(pathArg);
+  const size = c.i32(sizeArg);
+  if (size <= 0) throw new SysError(Errno.EINVAL);
+  const start = dirfdArg === undefined ? c.tg.fs.cwd : dirStart(c, dirfdArg, path);
+  const target = enc.encode(c.kernel.vfs.readlink(start, path));
+  const out = target.subarray(0, Math.min(size, target.length));
+  c.write(c.num(bufArg), out);
+  return out.length;
+}
+
+export const sys_readlink = (c: Call) => readlinkAt(c, undefined, 0, 1, 2);
+export const sys_readlinkat = (c: Call) => readlinkAt(c, 0, 1, 2, 3);
+
+export function sys_getcwd(c: Call): SyscallResult {
+  const cwd = enc.encode(c.tg.fs.cwd + '\0');
+  const size = c.num(1);
+  if (size === 0 && c.num(0) !== 0) throw new SysError(Errno.EINVAL);
+  if (cwd.length > size) throw new SysError(Errno.ERANGE);
+  c.write(c.num(0), cwd);
+  return cwd.length;
+}
+
+export function sys_chdir(c: Call): SyscallResult {
+  const p = c.str(0);
+  c.tg.fs.cwd = c.kernel.vfs.directory(c.tg.fs.cwd, p);
+  return 0;
+}
+
+export function sys_fchdir(c: Call): SyscallResult {
+  const f = fileOf(c, 0);
+  c.tg.fs.cwd = c.kernel.vfs.directory('/', f.path);
+  return 0;
+}
+
+export function sys_dup(c: Call): SyscallResult {
+  const f = fileOf(c, 0);
+  return c.tg.fds.add(f.ref());
+}
+
+export function sys_dup2(c: Call): SyscallResult {
+  const oldfd = c.i32(0), newfd = c.i32(1);
+  const f = c.tg.fds.get(oldfd);
+  if (oldfd === newfd) return newfd;
+  c.tg.fds.setAt(newfd, f.ref());
+  return newfd;
+}
+
+export function sys_dup3(c: Call): SyscallResult {
+  const oldfd = c.i32(0), newfd = c.i32(1), flags = c.i32(2);
+  const O = openFlags(c.tg.arch.arch);
+  if (flags & ~O.O_CLOEXEC) throw new SysError(Errno.EINVAL);
+  if (oldfd === newfd) throw new SysError(Errno.EINVAL);
+  const f = c.tg.fds.get(oldfd);
+  c.tg.fds.setAt(newfd, f.ref(), (flags & O.O_CLOEXEC) !== 0);
+  return newfd;
+}
+
+export function sys_fcntl(c: Call): SyscallResult {
+  const fd = c.i32(0), cmd = c.i32(1);
+  const fds = c.tg.fds;
+  const f = fds.get(fd);
+  const O = openFlags(c.tg.arch.arch);
+  switch (cmd) {
+    case FCNTL.F_DUPFD:
+    case FCNTL.F_DUPFD_CLOEXEC: {
+      const min = c.i32(2);
+      if (min < 0 || min >= fds.limit) throw new SysError(Errno.EINVAL);
+      return fds.add(f.ref(), cmd === FCNTL.F_DUPFD_CLOEXEC, min);
+    }
+    case FCNTL.F_GETFD: return fds.getCloexec(fd) ? FCNTL.FD_CLOEXEC : 0;
+    case FCNTL.F_SETFD: fds.setCloexec(fd, (c.i32(2) & FCNTL.FD_CLOEXEC) !== 0); return 0;
+    case FCNTL.F_GETFL: return f.flags;
+    case FCNTL.F_SETFL: {
+      const settable = O.O_APPEND | O.O_NONBLOCK | O.O_DIRECT | O.O_NOATIME | O.FASYNC;
+      f.flags = (f.flags & ~settable) | (c.i32(2) & settable);
+      return 0;
+    }
+    case FCNTL.F_GETLK: case FCNTL.F_SETLK: case FCNTL.F_SETLKW:
+    case FCNTL.F_OFD_GETLK: case FCNTL.F_OFD_SETLK: case FCNTL.F_OFD_SETLKW:
+      // Advisory locks always succeed for a single process (F_GETLK reports the lock free).
+      if (cmd === FCNTL.F_GETLK || cmd === FCNTL.F_OFD_GETLK) {
+        const l = layouts(c).flock;
+        c.write(c.num(2) + l.fields.l_type.offset, Uint8Array.of(FCNTL.F_UNLCK, 0));
+      }
+      return 0;
+    case FCNTL.F_GETPIPE_SZ:
+    case FCNTL.F_SETPIPE_SZ: {
+      if (!(f instanceof PipeEnd)) throw new SysError(Errno.EBADF);
+      if (cmd === FCNTL.F_SETPIPE_SZ) {
+        const want = c.i32(2);
+        if (want < 0 || want > 1 << 20) throw new SysError(want < 0 ? Errno.EINVAL : Errno.EPERM);
+        let sz = 4096;
+        while (sz < want) sz *= 2;
+        if (sz < f.pipe.size) throw new SysError(Errno.EBUSY);
+        f.pipe.capacity = sz;
+      }
+      return f.pipe.capacity;
+    }
+    default: throw new SysError(Errno.EINVAL);
+  }
+}
+
+export function sys_ioctl(c: Call): SyscallResult {
+  const f = fileOf(c, 0);
+  const req = c.u32(1);
+  if (f.pathOnly) throw new SysError(Errno.EBADF);
+  // Requests on the descriptor itself, answered for every file type.
+  if (req === IOCTL_FIOCLEX || req === IOCTL_FIONCLEX) { c.tg.fds.setCloexec(c.i32(0), req === IOCTL_FIOCLEX); return 0; }
+  if (req === IOCTL_FIONBIO) {
+    const on = c.mem.readU32(c.num(2)) !== 0;
+    f.flags = on ? f.flags | 0o4000 : f.flags & ~0o4000;
+    return 0;
+  }
+  if (req === IOCTL_TIOCGPGRP && f.isTty()) {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setInt32(0, c.tg.pid, true);
+    c.write(c.num(2), b);
+    return 0;
+  }
+  if (req === IOCTL_TIOCSPGRP && f.isTty()) { c.read(c.num(2), 4); return 0; }
+  return f.ioctl(req, c.u64(2), {
+    writeBytes: (addr, data) => c.write(Number(addr), data),
+    readBytes: (addr, len) => c.read(Number(addr), len),
+  });
+}
+
+/** getdents64: packs linux_dirent64 records (8-byte aligned) until the buffer is full. */
+export function sys_getdents64(c: Call): SyscallResult {
+  const f = fileOf(c, 0);
+  const addr = c.num(1);
+  const size = c.u32(2);
+  const entries = f.getdents();
+  const F = layouts(c).dirent64.fields;
+  const nameOff = F.d_name.offset;
+  const out = new Uint8Array(Math.min(size, 1 << 20));
+  const dv = new DataView(out.buffer);
+  let used = 0;
+  while (f.dirPos < entries.length) {
+    const e = entries[f.dirPos];
+    const name = enc.encode(e.name);
+    const reclen = Math.ceil((nameOff + name.length + 1) / 8) * 8;
+    if (used + reclen > out.length) {
+      if (used === 0) throw new SysError(Errno.EINVAL);
+      break;
+    }
+    dv.setBigUint64(used + F.d_ino.offset, e.ino, true);
+    dv.setBigInt64(used + F.d_off.offset, BigInt(f.dirPos + 1), true);
+    dv.setUint16(used + F.d_reclen.offset, reclen, true);
+    dv.setUint8(used + F.d_type.offset, e.type);
+    out.set(name, used + nameOff);
+    used += reclen;
+    f.dirPos++;
+  }
+  if (used) c.write(addr, out.subarray(0, used));
+  return used;
+}
+
+export function sys_umask(c: Call): SyscallResult {
+  const old = c.tg.fs.umask;
+  c.tg.fs.umask = c.u32(0) & 0o777;
+  return old;
+}
+
+// ---- namespace operations: mkdir, rmdir, unlink, rename, link, symlink -----------------------
+
+/** The start directory and path of an *at() argument pair (dirfd at argument d, path at d+1). */
+function at(c: Call, d: number | undefined, pathArg: number): [string, string] {
+  const path = c.str(pathArg);
+  if (d === undefined) return [c.tg.fs.cwd, path];
+  return [dirStart(c, d, path), path];
+}
+
+const mode12 = (c: Call, n: number) => c.u32(n) & 0o7777 & ~c.tg.fs.umask;
+
+export const sys_mkdir = (c: Call): SyscallResult => { c.kernel.vfs.mkdir(...at(c, undefined, 0), mode12(c, 1) & 0o1777); return 0; };
+export const sys_mkdirat = (c: Call): SyscallResult => { c.kernel.vfs.mkdir(...at(c, 0, 1), mode12(c, 2) & 0o1777); return 0; };
+export const sys_rmdir = (c: Call): SyscallResult => { c.kernel.vfs.rmdir(...at(c, undefined, 0)); return 0; };
+export const sys_unlink = (c: Call): SyscallResult => { c.kernel.vfs.unlink(...at(c, undefined, 0)); return 0; };
+
+export function sys_unlinkat(c: Call): SyscallResult {
+  const flags = c.i32(2);
+  if (flags & ~AT.AT_REMOVEDIR) throw new SysError(Errno.EINVAL);
+  const [s, p] = at(c, 0, 1);
+  if (flags & AT.AT_REMOVEDIR) c.kernel.vfs.rmdir(s, p);
+  else c.kernel.vfs.unlink(s, p);
+  return 0;
+}
+
+export const sys_rename = (c: Call): SyscallResult => { c.kernel.vfs.rename(...at(c, undefined, 0), ...at(c, undefined, 1)); return 0; };
+export const sys_renameat = (c: Call): SyscallResult => { c.kernel.vfs.rename(...at(c, 0, 1), ...at(c, 2, 3)); return 0; };
+export function sys_renameat2(c: Call): SyscallResult {
+  const flags = c.u32(4);
+  if (flags & ~7 || (flags & 1 && flags & 2)) throw new SysError(Errno.EINVAL);
+  if (flags & 4) throw new SysError(Errno.EINVAL); // RENAME_WHITEOUT needs an overlay file system
+  c.kernel.vfs.rename(...at(c, 0, 1), ...at(c, 2, 3), flags);
+  return 0;
+}
+
+export const sys_link = (c: Call): SyscallResult => { c.kernel.vfs.link(...at(c, undefined, 0), ...at(c, undefined, 1), false); return 0; };
+export function sys_linkat(c: Call): SyscallResult {
+  const flags = c.i32(4);
+  if (flags & ~(AT.AT_SYMLINK_FOLLOW | AT.AT_EMPTY_PATH)) throw new SysError(Errno.EINVAL);
+  const oldPath = c.str(1);
+  if (oldPath === '' && flags & AT.AT_EMPTY_PATH) throw new SysError(Errno.ENOENT); // needs CAP_DAC_READ_SEARCH
+  c.kernel.vfs.link(dirStart(c, 0, oldPath), oldPath, ...at(c, 2, 3), (flags & AT.AT_SYMLINK_FOLLOW) !== 0);
+  return 0;
+}
+
+export const sys_symlink = (c: Call): SyscallResult => { c.kernel.vfs.symlink(c.str(0), ...at(c, undefined, 1)); return 0; };
+export const sys_symlinkat = (c: Call): SyscallResult => { c.kernel.vfs.symlink(c.str(0), ...at(c, 1, 2)); return 0; };
+
+// ---- metadata: chmod, chown, utimes, truncate ------------------------------------------------
+
+export const sys_chmod = (c: Call): SyscallResult => { c.kernel.vfs.chmod(...at(c, undefined, 0), c.u32(1)); return 0; };
+export const sys_fchmod = (c: Call): SyscallResult => { fileOf(c, 0).setMode(c.u32(1)); return 0; };
+
+function fchmodatImpl(c: Call, flags: number): SyscallResult {
+  if (flags & ~(AT.AT_SYMLINK_NOFOLLOW | AT.AT_EMPTY_PATH)) throw new SysError(Errno.EINVAL);
+  const path = c.str(1);
+  if (path === '' && flags & AT.AT_EMPTY_PATH) { emptyPathFile(c, 0).setMode(c.u32(2)); return 0; }
+  c.kernel.vfs.chmod(dirStart(c, 0, path), path, c.u32(2), !(flags & AT.AT_SYMLINK_NOFOLLOW));
+  return 0;
+}
+export const sys_fchmodat = (c: Call): SyscallResult => fchmodatImpl(c, 0);
+export const sys_fchmodat2 = (c: Call): SyscallResult => fchmodatImpl(c, c.i32(3));
+
+/** The file an AT_EMPTY_PATH call names: the dirfd itself (the cwd for AT_FDCWD). */
+function emptyPathFile(c: Call, dirfdArg: number) {
+  const fd = c.i32(dirfdArg);
+  if (fd === AT.AT_FDCWD) return c.kernel.vfs.open('/', c.tg.fs.cwd, { access: 0, create: false, excl: false, trunc: false, append: false, directory: true, nofollow: false, pathOnly: false, mode: 0, rawFlags: 0 });
+  return c.tg.fds.get(fd);
+}
+
+export const sys_chown = (c: Call): SyscallResult => { c.kernel.vfs.chown(...at(c, undefined, 0), c.i32(1), c.i32(2), true); return 0; };
+export const sys_lchown = (c: Call): SyscallResult => { c.kernel.vfs.chown(...at(c, undefined, 0), c.i32(1), c.i32(2), false); return 0; };
+export const sys_fchown = (c: Call): SyscallResult => { fileOf(c, 0).setOwner(c.i32(1), c.i32(2)); return 0; };
+export function sys_fchownat(c: Call): SyscallResult {
+  const flags = c.i32(4);
+  if (flags & ~(AT.AT_SYMLINK_NOFOLLOW | AT.AT_EMPTY_PATH)) throw new SysError(Errno.EINVAL);
+  const path = c.str(1);
+  if (path === '' && flags & AT.AT_EMPTY_PATH) { emptyPathFile(c, 0).setOwner(c.i32(2), c.i32(3)); return 0; }
+  if (path === '') throw new SysError(Errno.ENOENT);
+  c.kernel.vfs.chown(dirStart(c, 0, path), path, c.i32(2), c.i32(3), !(flags & AT.AT_SYMLINK_NOFOLLOW));
+  return 0;
+}
+
+const UTIME_NOW = (1 << 30) - 1, UTIME_OMIT = (1 << 30) - 2;
+const nowNs = () => BigInt(Date.now()) * 1_000_000n;
+
+/** Reads two {sec, nsec} (or {sec, usec} when micro) pairs; NULL means "now" for both. */
+function readTimes(c: Call, addr: number, micro: boolean): [bigint | undefined, bigint | undefined] {
+  if (addr === 0) return [nowNs(), nowNs()];
+  const out: Array<bigint | undefined> = [];
+  for (let i = 0; i < 2; i++) {
+    const sec = BigInt.asIntN(64, c.mem.readU64(addr + i * 16));
+    const frac = BigInt.asIntN(64, c.mem.readU64(addr + i * 16 + 8));
+    if (!micro && frac === BigInt(UTIME_NOW)) { out.push(nowNs()); continue; }
+    if (!micro && frac === BigInt(UTIME_OMIT)) { out.push(undefined); continue; }
+    if (frac < 0n || frac >= (micro ? 1_000_000n : 1_000_000_000n)) throw new SysError(Errno.EINVAL);
+    out.push(sec * 1_000_000_000n + (micro ? frac * 1000n : frac));
+  }
+  return [out[0], out[1]];
+}
+
+export function sys_utimensat(c: Call): SyscallResult {
+  const flags = c.i32(3);
+  if (flags & ~(AT.AT_SYMLINK_NOFOLLOW | AT.AT_EMPTY_PATH)) throw new SysError(Errno.EINVAL);
+  const [a, m] = readTimes(c, c.num(2), false);
+  if (c.num(1) === 0 || (flags & AT.AT_EMPTY_PATH && c.str(1) === '')) {
+    // futimens: utimensat(fd, NULL, times, 0)
+    if (c.i32(0) === AT.AT_FDCWD && c.num(1) === 0) throw new SysError(Errno.EFAULT);
+    if (a === undefined && m === undefined) { emptyPathFile(c, 0); return 0; }
+    emptyPathFile(c, 0).setTimes(a, m);
+    return 0;
+  }
+  const path = c.str(1);
+  if (a === undefined && m === undefined) { c.kernel.vfs.stat(dirStart(c, 0, path), path, !(flags & AT.AT_SYMLINK_NOFOLLOW)); return 0; }
+  c.kernel.vfs.utimens(dirStart(c, 0, path), path, a, m, !(flags & AT.AT_SYMLINK_NOFOLLOW));
+  return 0;
+}
+
+export function sys_utimes(c: Call): SyscallResult {
+  const [a, m] = readTimes(c, c.num(1), true);
+  c.kernel.vfs.utimens(...at(c, undefined, 0), a, m);
+  return 0;
+}
+
+export function sys_futimesat(c: Call): SyscallResult {
+  const [a, m] = readTimes(c, c.num(2), true);
+  c.kernel.vfs.utimens(...at(c, 0, 1), a, m);
+  return 0;
+}
+
+export function sys_utime(c: Call): SyscallResult {
+  const addr = c.num(1);
+  let a: bigint = nowNs(), m: bigint = nowNs();
+  if (addr !== 0) {
+    a = BigInt.asIntN(64, c.mem.readU64(addr)) * 1_000_000_000n;
+    m = BigInt.asIntN(64, c.mem.readU64(addr + 8)) * 1_000_000_000n;
+  }
+  c.kernel.vfs.utimens(...at(c, undefined, 0), a, m);
+  return 0;
+}
+
+export function sys_truncate(c: Call): SyscallResult {
+  const len = c.snum(1);
+  if (len < 0 || !Number.isSafeInteger(len)) throw new SysError(Errno.EINVAL);
+  c.kernel.vfs.truncate(...at(c, undefined, 0), len);
+  return 0;
+}
+
+export function sys_ftruncate(c: Call): SyscallResult {
+  const len = c.snum(1);
+  if (len < 0 || !Number.isSafeInteger(len)) throw new SysError(Errno.EINVAL);
+  const f = fileOf(c, 0);
+  if (f.pathOnly) throw new SysError(Errno.EBADF);
+  if (!f.writable) throw new SysError(Errno.EINVAL);
+  f.truncate(len);
+  return 0;
+}
+
+export function sys_fallocate(c: Call): SyscallResult {
+  const f = fileOf(c, 0);
+  const mode = c.i32(1), off = c.snum(2), len = c.snum(3);
+  if (off < 0 || len <= 0 || !Number.isSafeInteger(off + len)) throw new SysError(Errno.EINVAL);
+  if (!f.writable) throw new SysError(Errno.EBADF);
+  if (mode & ~1) throw new SysError(Errno.EOPNOTSUPP); // only 0 and FALLOC_FL_KEEP_SIZE
+  if (mode & 1) { f.stat(); return 0; }
+  f.allocate(off, len);
+  return 0;
+}
+
+export const sys_fsync = (c: Call): SyscallResult => { fileOf(c, 0).sync(); return 0; };
+export const sys_fdatasync = sys_fsync;
+export const sys_sync = (): SyscallResult => 0;
+export const sys_syncfs = (c: Call): SyscallResult => { fileOf(c, 0); return 0; };
+
+// ---- pipes -----------------------------------------------------------------------------------
+
+function pipeImpl(c: Call, flags: number): SyscallResult {
+  const O = openFlags(c.tg.arch.arch);
+  if (flags & ~(O.O_CLOEXEC | O.O_NONBLOCK | O.O_DIRECT)) throw new SysError(Errno.EINVAL);
+  const addr = c.num(0);
+  c.mem.check(addr, 8, 'w');
+  const [r, w] = makePipe(flags & (O.O_NONBLOCK | O.O_DIRECT));
+  const cloexec = (flags & O.O_CLOEXEC) !== 0;
+  const rfd = c.tg.fds.add(r, cloexec);
+  let wfd: number;
+  try { wfd = c.tg.fds.add(w, cloexec); } catch (e) { c.tg.fds.close(rfd); throw e; }
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setInt32(0, rfd, true);
+  new DataView(b.buffer).setInt32(4, wfd, true);
+  c.write(addr, b);
+  return 0;
+}
+
+export const sys_pipe = (c: Call): SyscallResult => pipeImpl(c, 0);
+export const sys_pipe2 = (c: Call): SyscallResult => pipeImpl(c, c.i32(1));
+
+/** getdents (the old linux_dirent: ino, off, reclen, name, then d_type in the record's last byte). */
+export function sys_getdents(c: Call): SyscallResult {
+  const f = fileOf(c, 0);
+  const addr = c.num(1);
+  const size = c.u32(2);
+  const entries = f.getdents();
+  const out = new Uint8Array(Math.min(size, 1 << 20));
+  const dv = new DataView(out.buffer);
+  let used = 0;
+  while (f.dirPos < entries.length) {
+    const e = entries[f.dirPos];
+    const name = enc.encode(e.name);
+    const reclen = Math.ceil((18 + name.length + 2) / 8) * 8;
+    if (used + reclen > out.length) {
+      if (used === 0) throw new SysError(Errno.EINVAL);
+      break;
+    }
+    dv.setBigUint64(used, e.ino, true);
+    dv.setBigInt64(used + 8, BigInt(f.dirPos + 1), true);
+    dv.setUint16(used + 16, reclen, true);
+    out.set(name, used + 18);
+    out[used + reclen - 1] = e.type;
+    used += reclen;
+    f.dirPos++;
+  }
+  if (used) c.write(addr, out.subarray(0, used));
+  return used;
+}
+
+/** openat2(dirfd, path, struct open_how *, size): flags and mode from open_how; RESOLVE_* flags are checked. */
+export function sys_openat2(c: Call): SyscallResult {
+  const size = c.num(3);
+  if (size < 24) throw new SysError(Errno.EINVAL);
+  const how = c.read(c.num(2), 24);
+  const dv = new DataView(how.buffer, how.byteOffset, 24);
+  const flags = dv.getBigUint64(0, true), mode = dv.getBigUint64(8, true), resolve = dv.getBigUint64(16, true);
+  if (flags >> 32n || mode & ~0o7777n) throw new SysError(Errno.EINVAL);
+  if (resolve & ~0x1fn) throw new SysError(Errno.EINVAL);
+  const O = openFlags(c.tg.arch.arch);
+  if (mode && !(Number(flags) & (O.O_CREAT | O.__O_TMPFILE))) throw new SysError(Errno.EINVAL);
+  const fake = new (Object.getPrototypeOf(c).constructor)(c.kernel, c.task, c.cpu, c.nr, [c.args[0], c.args[1], flags, mode]) as Call;
+  return openAt(fake, 0, 1, 2, 3);
+}
+
+/** flock(2): advisory whole-file locks; one process holds them all, so they always succeed. */
+export function sys_flock(c: Call): SyscallResult {
+  fileOf(c, 0);
+  const op = c.i32(1) & ~4; // LOCK_NB
+  if (op !== 1 && op !== 2 && op !== 8) throw new SysError(Errno.EINVAL);
+  return 0;
+}

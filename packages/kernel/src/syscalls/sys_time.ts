@@ -1,0 +1,121 @@
+// clock_gettime, clock_getres, gettimeofday, time, nanosleep, clock_nanosleep, times, getrusage.
+// Clocks read the host's: CLOCK_REALTIME the wall clock, CLOCK_MONOTONIC / BOOTTIME the host's
+// monotonic clock, the CPU-time clocks the Node process's CPU usage.
+import { CLOCK } from '@elfbox/abi';
+import { Block, type SyscallResult } from '../block.js';
+import { Errno, SysError } from '../errors.js';
+import type { Call } from './types.js';
+import { getStruct, putStruct } from './util.js';
+
+const NS = 1_000_000_000n;
+
+export function realtimeNs(): bigint {
+  return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+}
+
+export function monotonicNs(): bigint {
+  return process.hrtime.bigint();
+}
+
+function cpuNs(): bigint {
+  const u = process.cpuUsage();
+  return BigInt(u.user + u.system) * 1000n;
+}
+
+export function clockNs(id: number): bigint {
+  if (id < 0) return cpuNs(); // CPUCLOCK ids of a pid/tid: the process's CPU time
+  switch (id) {
+    case CLOCK.CLOCK_REALTIME: case CLOCK.CLOCK_REALTIME_COARSE: case CLOCK.CLOCK_REALTIME_ALARM: case CLOCK.CLOCK_TAI:
+      return realtimeNs();
+    case CLOCK.CLOCK_MONOTONIC: case CLOCK.CLOCK_MONOTONIC_RAW: case CLOCK.CLOCK_MONOTONIC_COARSE:
+    case CLOCK.CLOCK_BOOTTIME: case CLOCK.CLOCK_BOOTTIME_ALARM:
+      return monotonicNs();
+    case CLOCK.CLOCK_PROCESS_CPUTIME_ID: case CLOCK.CLOCK_THREAD_CPUTIME_ID:
+      return cpuNs();
+    default:
+      throw new SysError(Errno.EINVAL);
+  }
+}
+
+function putTimespec(c: Call, addr: number, ns: bigint): void {
+  putStruct(c, 'timespec', addr, { tv_sec: ns / NS, tv_nsec: ns % NS });
+}
+
+function readTimespecNs(c: Call, addr: number): bigint {
+  const v = getStruct(c, 'timespec', addr);
+  const sec = v.tv_sec as bigint, nsec = v.tv_nsec as bigint;
+  if (sec < 0n || nsec < 0n || nsec >= NS) throw new SysError(Errno.EINVAL);
+  return sec * NS + nsec;
+}
+
+/** A host deadline (performance.now() ms) from a guest timespec: relative, or absolute on a clock. */
+export function deadlineFromTimespec(c: Call, addr: number, absolute: boolean, realtime: boolean): number {
+  const ns = readTimespecNs(c, addr);
+  const rel = absolute ? ns - (realtime ? realtimeNs() : monotonicNs()) : ns;
+  return performance.now() + Number(rel > 0n ? rel : 0n) / 1e6;
+}
+
+export function sys_clock_gettime(c: Call): SyscallResult {
+  putTimespec(c, c.num(1), clockNs(c.i32(0)));
+  return 0;
+}
+
+export function sys_clock_getres(c: Call): SyscallResult {
+  const id = c.i32(0);
+  clockNs(id);
+  const coarse = id === CLOCK.CLOCK_REALTIME_COARSE || id === CLOCK.CLOCK_MONOTONIC_COARSE;
+  if (c.num(1)) putTimespec(c, c.num(1), coarse ? 4_000_000n : 1n);
+  return 0;
+}
+
+export function sys_gettimeofday(c: Call): SyscallResult {
+  const tv = c.num(0), tz = c.num(1);
+  const ns = realtimeNs();
+  if (tv) putStruct(c, 'timeval', tv, { tv_sec: ns / NS, tv_usec: (ns % NS) / 1000n });
+  if (tz) putStruct(c, 'timezone', tz, { tz_minuteswest: 0, tz_dsttime: 0 });
+  return 0;
+}
+
+export function sys_time(c: Call): SyscallResult {
+  const s = realtimeNs() / NS;
+  if (c.num(0)) c.mem.writeU64(c.num(0), s);
+  return s;
+}
+
+/** Sleeps until the deadline (the remaining time on EINTR is the signals issue's: rem is left alone). */
+function sleepUntil(deadline: number): SyscallResult {
+  if (performance.now() >= deadline) return 0;
+  return new Block(() => 0, { deadline, restart: 'eintr', what: 'nanosleep' });
+}
+
+export function sys_nanosleep(c: Call): SyscallResult {
+  const deadline = deadlineFromTimespec(c, c.num(0), false, false);
+  return sleepUntil(deadline);
+}
+
+export function sys_clock_nanosleep(c: Call): SyscallResult {
+  const id = c.i32(0), flags = c.i32(1);
+  if (id === CLOCK.CLOCK_THREAD_CPUTIME_ID) throw new SysError(Errno.EINVAL);
+  clockNs(id);
+  const abs = (flags & 1) !== 0; // TIMER_ABSTIME
+  const deadline = deadlineFromTimespec(c, c.num(2), abs, id === CLOCK.CLOCK_REALTIME || id === CLOCK.CLOCK_TAI);
+  return sleepUntil(deadline);
+}
+
+/** times: CPU time in clock ticks (100 Hz); returns ticks since boot. */
+export function sys_times(c: Call): SyscallResult {
+  const ticks = cpuNs() / 10_000_000n;
+  if (c.num(0)) putStruct(c, 'tms', c.num(0), { tms_utime: ticks, tms_stime: 0n, tms_cutime: 0n, tms_cstime: 0n });
+  return monotonicNs() / 10_000_000n;
+}
+
+export function sys_getrusage(c: Call): SyscallResult {
+  const who = c.i32(0);
+  if (who !== 0 && who !== -1 && who !== 1) throw new SysError(Errno.EINVAL);
+  const ns = who === -1 ? 0n : cpuNs();
+  putStruct(c, 'rusage', c.num(1), {
+    'ru_utime.tv_sec': ns / NS, 'ru_utime.tv_usec': (ns % NS) / 1000n,
+    ru_maxrss: BigInt(Math.round(process.memoryUsage().rss / 1024)),
+  });
+  return 0;
+}
