@@ -68,3 +68,18 @@ describe('AddressSpace', () => {
     expect(() => m.readCString(0x50ffc)).toThrowError(MemoryFault);
   });
 });
+
+describe('AddressSpace host memory', () => {
+  it('re-mapping a used page zero-fills it; a large fresh mapping costs no resident memory', () => {
+    const m = new AddressSpace();
+    m.map(0x60000, 0x1000, PERM_R | PERM_W);
+    m.writeU32(0x60010, 0xffffffff);
+    m.unmap(0x60000, 0x1000);
+    m.map(0x60000, 0x1000, PERM_R | PERM_W);
+    expect(m.readU32(0x60010)).toBe(0);
+    const before = process.memoryUsage().rss;
+    m.map(0x10000000, 0x40000000, PERM_R | PERM_W); // 1 GiB
+    expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
+    expect(m.readU8(0x10000000 + 0x3fffffff)).toBe(0);
+  });
+});

@@ -48,6 +48,8 @@ export class AddressSpace {
   readonly dv: DataView;
   /** Permission byte per low page (index = addr >>> 12). */
   readonly perm: Uint8Array;
+  /** 1 for low pages that were ever mapped: only those can hold stale bytes that map() must clear. */
+  private readonly used: Uint8Array;
   readonly high = new Map<number, HighPage>();
   /** Called with (first page index, page count) when code pages are written or remapped. */
   readonly codeWriteListeners: Array<(page: number, count: number) => void> = [];
@@ -60,6 +62,7 @@ export class AddressSpace {
     this.u8 = new Uint8Array(this.buffer);
     this.dv = new DataView(this.buffer);
     this.perm = new Uint8Array(LOW_PAGES);
+    this.used = new Uint8Array(LOW_PAGES);
   }
 
   // ---- layout -------------------------------------------------------------------------------
@@ -71,7 +74,10 @@ export class AddressSpace {
     this.forPages(addr, end, (p, isLow) => {
       if (isLow) {
         if (this.perm[p] & PERM_CODE) this.notifyCode(p, 1);
-        this.u8.fill(0, p * PAGE_SIZE, (p + 1) * PAGE_SIZE);
+        // A never-used page of the fresh buffer is already zero: leave it untouched, so the host
+        // commits memory only when the guest touches it (a 1 GiB anonymous mmap costs no RSS).
+        if (this.used[p]) this.u8.fill(0, p * PAGE_SIZE, (p + 1) * PAGE_SIZE);
+        else this.used[p] = 1;
         this.perm[p] = (perm & PERM_RWX) | PERM_MAPPED;
       } else {
         const old = this.high.get(p);
@@ -178,7 +184,7 @@ export class AddressSpace {
       if (r.start < LOW_LIMIT) {
         c.u8.set(this.u8.subarray(r.start, r.end), r.start);
         const p0 = r.start >>> PAGE_SHIFT, p1 = r.end / PAGE_SIZE;
-        for (let p = p0; p < p1; p++) c.perm[p] = this.perm[p] & ~PERM_CODE;
+        for (let p = p0; p < p1; p++) { c.perm[p] = this.perm[p] & ~PERM_CODE; c.used[p] = 1; }
       }
     }
     for (const [k, hp] of this.high) c.high.set(k, { data: hp.data.slice(), perm: hp.perm & ~PERM_CODE });

@@ -165,7 +165,9 @@ function mapImage(lm: LoaderMemory, f: ElfFile, path: string, base: number | und
       steps.push({ name: 'copy', image, detail: `PT_LOAD ${i}: file [${hex(offStart)}, ${hex(offStart + n)}) -> ${hex(pageStart)}`, addr: pageStart, size: n });
     }
     if (s.memsz > s.filesz) {
-      const zEnd = Math.min(end, ceilPage(fileEnd));
+      // Linux's padzero(): the rest of the last file page is zeroed up to the page end, not
+      // only to p_memsz (ld.so's early malloc uses that tail of the page).
+      const zEnd = ceilPage(fileEnd);
       if (zEnd > fileEnd) lm.mem.zero(fileEnd, zEnd - fileEnd);
       steps.push({ name: 'bss', image, detail: `PT_LOAD ${i}: zero [${hex(fileEnd)}, ${hex(end)}) (${end - fileEnd} bytes)`, addr: fileEnd, size: end - fileEnd });
     }

@@ -38,6 +38,17 @@ describe('loadElf segments', () => {
     expect(bytes[0x1f10]).not.toBe(0);
     expect(mem.u8.subarray(0x402f10, 0x406000).every((x) => x === 0)).toBe(true);
   });
+  it('zeroes to the end of the page even when p_memsz ends inside it (padzero)', () => {
+    const b = patterned([
+      { type: 1, flags: 5, offset: 0, vaddr: 0x400000, filesz: 0x1234 },
+      { type: 1, flags: 6, offset: 0x1e10, vaddr: 0x402e10, filesz: 0x100, memsz: 0x180 },
+    ], 0x2000);
+    const m = freshMemory();
+    loadElf(m.lm, baseOptions(parseElf(b), { exePath: '/bin/t' }));
+    expect(b[0x1f10 + 0x100]).not.toBe(0); // file bytes follow p_memsz in the same page
+    expect(m.mem.u8.subarray(0x402f10, 0x403000).every((x) => x === 0)).toBe(true);
+    expect(Array.from(m.mem.u8.subarray(0x402e10, 0x402f10))).toEqual(Array.from(b.subarray(0x1e10, 0x1f10)));
+  });
   it('names file-backed pages by path and bss pages anonymous', () => {
     expect(lm.maps.filter((m) => m.name !== '[stack]').map((m) => [m.start, m.end, m.perm, m.name])).toEqual([
       [0x400000, 0x402000, PERM_R | PERM_X, '/bin/t'],

@@ -200,24 +200,8 @@ export function loadProgram(mm: MM, prog: Program, argv: string[], envp: string[
     minsigstksz: sigStackSizes(arch).MINSIGSTKSZ, stackTop: STACK_TOP, stackSize: STACK_SIZE,
     exeBase: prog.exe.type === 'dyn' ? PIE_BASE : undefined,
   });
-  padBss(mm, prog.exe, res.exeBase);
-  if (prog.interp) padBss(mm, prog.interp, res.interpBase);
   mm.setBrk(res.brk);
   return res;
-}
-
-/**
- * Linux's padzero(): the rest of the page after a segment's file bytes is zeroed when the
- * segment has bss, up to the page end (not only to p_memsz). ld.so's early malloc relies on it.
- * Done here in case the loader stops at p_memsz; harmless when it already zeroed.
- */
-function padBss(mm: MM, f: ElfFile, bias: number): void {
-  for (const s of f.loads) {
-    if (s.memsz <= s.filesz) continue;
-    const fileEnd = bias + s.vaddr + s.filesz;
-    const pageEnd = Math.ceil(fileEnd / 4096) * 4096;
-    if (pageEnd > fileEnd && mm.mem.isMapped(fileEnd)) mm.mem.zero(fileEnd, pageEnd - fileEnd);
-  }
 }
 
 function inputOf(s: RunOptions['stdin']): HostInput {
@@ -251,6 +235,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     const arch = prog.exe.machine;
     const backend = opts.backend ?? (await resolveBackend(opts.cpu ?? 'ts', arch));
     if (!backend.arches.includes(arch)) throw new RunError('EMACHINE', `CPU backend '${backend.name}' does not run ${arch} code`);
+    if (!opts.backend) kernel.backendResolver = (a) => resolveBackend(opts.cpu ?? 'ts', a); // execve of the other arch
     const argv = opts.argv ?? [opts.path ?? 'a.out'];
     const envp = envList(opts.env);
     const mm = new MM();
