@@ -1,6 +1,8 @@
 // The `elfbox` command: run and inspect Linux ELF binaries. Built by scripts/build.mjs into
 // packages/cli/dist/main.js.
-import { RunError, run, backendNames } from './index.js';
+import { RunError, run, backendNames, resolveBackend } from './index.js';
+import type { Arch, CpuBackend } from '@elfbox/cpu';
+import { openSync, readSync, closeSync } from 'node:fs';
 
 export const USAGE = `elfbox: run Linux ELF binaries (x86-64, aarch64) on an emulated CPU
 
@@ -17,6 +19,9 @@ Run options:
   --env K=V         set a guest environment variable (repeatable)
   --unset-env K     remove a variable from the guest environment (repeatable)
   --root DIR        the guest's / is DIR (interpreter and libraries are looked up there)
+  --lockstep unicorn
+                    run the chosen CPU and Unicorn side by side on identical state and stop
+                    at the first instruction where they disagree, with a report
 
 The guest gets the host environment by default (as qemu-user does). elfbox exits with the
 guest's exit status, or 128+N when signal N ended it.
@@ -25,6 +30,7 @@ guest's exit status, or 128+N when signal N ended it.
 export interface ParsedArgs {
   cmd: 'run' | 'inspect' | 'help';
   cpu?: string;
+  lockstep?: string;
   strace: boolean;
   env: Array<[string, string]>;
   unset: string[];
@@ -59,6 +65,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
     switch (name) {
       case '--help': out.cmd = 'help'; return out;
       case '--cpu': out.cpu = take(); break;
+      case '--lockstep': out.lockstep = take(); break;
       case '--root': out.root = take(); break;
       case '--strace': out.strace = true; break;
       case '--env': {
@@ -105,8 +112,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     const cpu = p.cpu ?? 'ts';
     if (!backendNames().includes(cpu)) { process.stderr.write(`elfbox: unknown CPU backend '${cpu}' (known: ${backendNames().join(', ')})\n`); return 2; }
+    let backend: CpuBackend | undefined;
+    if (p.lockstep !== undefined) {
+      if (p.lockstep !== 'unicorn') { process.stderr.write(`elfbox: --lockstep takes 'unicorn' (the only oracle), got '${p.lockstep}'\n`); return 2; }
+      backend = await lockstepBackendFor(prog, cpu);
+    }
     const r = await run({
-      path: prog, argv: [prog, ...p.args], env: guestEnv(process.env, p), cpu, root: p.root, strace: p.strace,
+      path: prog, argv: [prog, ...p.args], env: guestEnv(process.env, p), cpu, backend, root: p.root, strace: p.strace,
       stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, forwardSignals: true,
     });
     return r.status;
@@ -114,6 +126,39 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof RunError) { process.stderr.write(`elfbox: ${e.message}\n`); return 127; }
     throw e;
   }
+}
+
+/** e_machine of an ELF file, or undefined when it is not one (run() then reports why). */
+function elfArch(path: string): Arch | undefined {
+  const b = new Uint8Array(20);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    if (readSync(fd, b, 0, 20, 0) < 20) return undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  const m = b[18] | (b[19] << 8);
+  return m === 62 ? 'x86_64' : m === 183 ? 'aarch64' : undefined;
+}
+
+/** The --cpu backend for PROG's arch, checked instruction block by block against Unicorn. */
+async function lockstepBackendFor(prog: string, cpu: string): Promise<CpuBackend | undefined> {
+  const arch = elfArch(prog);
+  if (arch === undefined) return undefined;
+  const primary = await resolveBackend(cpu, arch);
+  const uc = await import('@elfbox/cpu-unicorn');
+  const why = uc.unicornUnavailableReason();
+  if (why !== undefined) throw new RunError('BACKEND_UNAVAILABLE', `--lockstep unicorn: ${why}`);
+  let disasm: (bytes: Uint8Array, pc: number) => string;
+  if (arch === 'x86_64') disasm = (await import('@elfbox/cpu-x86_64')).disasm;
+  else {
+    const a64 = (await import('@elfbox/cpu-aarch64')).disasm;
+    disasm = (bytes, pc) => a64(new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true), pc);
+  }
+  return uc.lockstepBackend(primary, { disasm });
 }
 
 const isMain = typeof process !== 'undefined' && process.argv[1] !== undefined && /(^|[\\/])main\.(js|ts)$/.test(process.argv[1]);

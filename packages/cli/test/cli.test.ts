@@ -124,3 +124,20 @@ describe('elfbox', () => {
     expect([...lines].sort((a, b) => b - a)).toEqual(lines); // high addresses on top
   });
 });
+
+describe('elfbox run --lockstep', () => {
+  const unicorn = existsSync('/usr/lib/x86_64-linux-gnu/libunicorn.so.2');
+  it.skipIf(!unicorn)('runs the TypeScript CPU checked against Unicorn to the same output (x86-64 and aarch64)', () => {
+    for (const prog of ['examples/bin/x86_64/hello-musl', 'examples/bin/aarch64/hello-nolibc']) {
+      const r = elfbox(['run', '--lockstep', 'unicorn', join(ROOT, prog)]);
+      expect(r.err).toBe('');
+      expect(r.out).toBe('hello, world\n');
+      expect(r.status).toBe(0);
+    }
+  });
+  it('rejects an oracle other than unicorn', () => {
+    const r = elfbox(['run', '--lockstep', 'qemu', join(ROOT, 'examples/bin/x86_64/hello-musl')]);
+    expect(r.status).toBe(2);
+    expect(r.err).toMatch(/--lockstep takes 'unicorn'/);
+  });
+});
