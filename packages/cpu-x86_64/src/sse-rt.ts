@@ -531,11 +531,13 @@ export function addsubpd(c: Xc, d: number, s: number): void { const F = c.XF64; 
 /** ucomisd/comisd (and the ss forms): returns ZF/PF/CF flags. */
 export function ucomisd(c: Xc, d: number, s: number, signaling = 0): number {
   const a = c.XF64[d * 2], b = c.XF64[s * 2];
+  if (den64(a) || den64(b)) c.mxcsr |= DE;
   if (a !== a || b !== b) { if (signaling || isSnan64(c, d, 0) || isSnan64(c, s, 0)) c.mxcsr |= IE; return 0x45; }
   return a < b ? 1 : a === b ? 0x40 : 0;
 }
 export function ucomiss(c: Xc, d: number, s: number, signaling = 0): number {
   const a = c.XF32[d * 4], b = c.XF32[s * 4];
+  if (den32(a) || den32(b)) c.mxcsr |= DE;
   if (a !== a || b !== b) { if (signaling || isSnan32(c, d, 0) || isSnan32(c, s, 0)) c.mxcsr |= IE; return 0x45; }
   return a < b ? 1 : a === b ? 0x40 : 0;
 }
@@ -557,6 +559,7 @@ function cmp64(c: Xc, d: number, s: number, lanes: number, p: number): void {
   for (let l = 0; l < lanes; l++) {
     const x = c.XF64[d * 2 + l], y = c.XF64[s * 2 + l];
     if ((x !== x || y !== y) && (SIGNALING_PRED[p & 7] || isSnan64(c, d, l) || isSnan64(c, s, l))) c.mxcsr |= IE;
+    if (den64(x) || den64(y)) c.mxcsr |= DE;
     const r = cmpPred(c.XF64[d * 2 + l], c.XF64[s * 2 + l], p) ? -1 : 0;
     c.X32[d * 4 + l * 2] = r; c.X32[d * 4 + l * 2 + 1] = r;
   }
@@ -565,6 +568,7 @@ function cmp32(c: Xc, d: number, s: number, lanes: number, p: number): void {
   for (let l = 0; l < lanes; l++) {
     const x = c.XF32[d * 4 + l], y = c.XF32[s * 4 + l];
     if ((x !== x || y !== y) && (SIGNALING_PRED[p & 7] || isSnan32(c, d, l) || isSnan32(c, s, l))) c.mxcsr |= IE;
+    if (den32(x) || den32(y)) c.mxcsr |= DE;
     c.X32[d * 4 + l] = cmpPred(x, y, p) ? -1 : 0;
   }
 }
@@ -596,11 +600,11 @@ function toInt(v: number, w: number, mode: number): void {
   const r = v !== v ? NaN : roundMode(v, mode);
   if (r === r && r !== v) CVT_FLAGS |= PE;
   if (w) {
-    if (!(r >= -9223372036854775808 && r < 9223372036854775808)) { CVT_FLAGS = IE; S.lo = 0; S.hi = 0x80000000 | 0; return; }
+    if (!(r >= -9223372036854775808 && r < 9223372036854775808)) { CVT_FLAGS |= IE; S.lo = 0; S.hi = 0x80000000 | 0; return; }
     const b = BigInt.asUintN(64, BigInt(r));
     S.lo = Number(b & 0xffffffffn) | 0; S.hi = Number(b >> 32n) | 0;
   } else {
-    if (!(r >= -2147483648 && r <= 2147483647)) { CVT_FLAGS = IE; S.lo = 0x80000000 | 0; S.hi = 0; return; }
+    if (!(r >= -2147483648 && r <= 2147483647)) { CVT_FLAGS |= IE; S.lo = 0x80000000 | 0; S.hi = 0; return; }
     S.lo = r | 0; S.hi = 0;
   }
 }
@@ -611,13 +615,32 @@ function intToF(lo: number, hi: number, w: number): number {
   if (hi === (lo >> 31)) return lo | 0;
   return Number(BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)));
 }
-export function cvtsi2sd(c: Xc, d: number, lo: number, hi: number, w: number): void { c.XF64[d * 2] = intToF(lo, hi, w); }
+/** Rounds an exact integer per MXCSR.RC to float64 (single=false) or float32; sets PE when inexact. */
+function intRound(c: Xc, x: bigint, single: boolean): number {
+  let v = single ? bigToF32(x) : Number(x);
+  if (!isFinite(v)) return v;
+  const back = BigInt(v);
+  if (back === x) return v;
+  c.mxcsr |= PE;
+  const rcv = (c.mxcsr >> 13) & 3;
+  const up = single ? nextUp32 : nextUp64, down = single ? nextDown32 : nextDown64;
+  const below = back < x; // nearest is below the exact value
+  if (rcv === 1 && !below) v = down(v);
+  else if (rcv === 2 && below) v = up(v);
+  else if (rcv === 3 && ((v > 0 && !below) || (v < 0 && below))) v = v > 0 ? down(v) : up(v);
+  return v;
+}
+function intOf(lo: number, hi: number, w: number): bigint {
+  return w ? BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)) : BigInt(lo | 0);
+}
+export function cvtsi2sd(c: Xc, d: number, lo: number, hi: number, w: number): void {
+  if (!w || hi === (lo >> 31)) c.XF64[d * 2] = lo | 0; // exact
+  else c.XF64[d * 2] = intRound(c, intOf(lo, hi, w), false);
+}
 export function cvtsi2ss(c: Xc, d: number, lo: number, hi: number, w: number): void {
-  if (w && hi !== (lo >> 31)) {
-    // Round the 64-bit integer straight to float32 (avoid double rounding through float64).
-    const b = BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0));
-    c.XF32[d * 4] = bigToF32(b);
-  } else c.XF32[d * 4] = Math.fround(lo | 0);
+  const x = lo | 0;
+  if ((!w || hi === (lo >> 31)) && Math.fround(x) === x) c.XF32[d * 4] = x;
+  else c.XF32[d * 4] = intRound(c, intOf(lo, hi, w), true);
 }
 function bigToF32(b: bigint): number {
   // Round the top 53 bits plus a sticky bit to float64, then to float32: exact because
@@ -633,16 +656,45 @@ function bigToF32(b: bigint): number {
   } else v = Number(mag);
   return Math.fround(neg ? -v : v);
 }
-export function cvtsd2ss(c: Xc, d: number, s: number): void { const v = c.XF64[s * 2]; if (v !== v) c.X32[d * 4] = (c.X32[s * 4 + 1] & 0x80000000) | 0x7fc00000 | ((c.X32[s * 4 + 1] & 0x7ffff) << 3) | (c.X32[s * 4] >>> 29); else c.XF32[d * 4] = Math.fround(v); }
+/** float64 -> float32 per MXCSR.RC with PE/OE/UE (NaNs handled by the callers). */
+function toF32(c: Xc, v: number): number {
+  if (den64(v)) c.mxcsr |= DE;
+  const f = Math.fround(v);
+  if (f === v || v !== v) return f;
+  const rcv = (c.mxcsr >> 13) & 3;
+  if (!isFinite(f)) {
+    c.mxcsr |= OE | PE;
+    if (rcv === 3 || (rcv === 1 && f > 0) || (rcv === 2 && f < 0)) return f > 0 ? MAX32 : -MAX32;
+    return f;
+  }
+  c.mxcsr |= PE;
+  if (Math.abs(f) < MIN_NORMAL32) c.mxcsr |= UE;
+  const below = f < v;
+  if (rcv === 1 && !below) return nextDown32(f);
+  if (rcv === 2 && below) return nextUp32(f);
+  if (rcv === 3 && ((f > 0 && !below) || (f < 0 && below))) return f > 0 ? nextDown32(f) : nextUp32(f);
+  return f;
+}
+export function cvtsd2ss(c: Xc, d: number, s: number): void { const v = c.XF64[s * 2]; if (v !== v && isSnan64(c, s, 0)) c.mxcsr |= IE; if (v !== v) c.X32[d * 4] = (c.X32[s * 4 + 1] & 0x80000000) | 0x7fc00000 | ((c.X32[s * 4 + 1] & 0x7ffff) << 3) | (c.X32[s * 4] >>> 29); else c.XF32[d * 4] = toF32(c, v); }
 export function cvtss2sd(c: Xc, d: number, s: number): void {
   const v = c.XF32[s * 4];
+  if (isSnan32(c, s, 0)) c.mxcsr |= IE;
+  else if (den32(v)) c.mxcsr |= DE;
   if (v !== v) { const x = c.X32[s * 4]; c.X32[d * 4 + 1] = (x & 0x80000000) | 0x7ff80000 | ((x & 0x3fffff) >>> 3); c.X32[d * 4] = x << 29; }
   else c.XF64[d * 2] = v;
 }
-export function cvtps2pd(c: Xc, d: number, s: number): void { const a = c.XF32[s * 4], b = c.XF32[s * 4 + 1]; put64(c, d, 0, a); put64(c, d, 1, b); }
-export function cvtpd2ps(c: Xc, d: number, s: number): void { const a = c.XF64[s * 2], b = c.XF64[s * 2 + 1]; put32(c, d, 0, Math.fround(a)); put32(c, d, 1, Math.fround(b)); c.X32[d * 4 + 2] = 0; c.X32[d * 4 + 3] = 0; }
+export function cvtps2pd(c: Xc, d: number, s: number): void {
+  for (let l = 0; l < 2; l++) { if (isSnan32(c, s, l)) c.mxcsr |= IE; else if (den32(c.XF32[s * 4 + l])) c.mxcsr |= DE; }
+  const a = c.XF32[s * 4], b = c.XF32[s * 4 + 1]; put64(c, d, 0, a); put64(c, d, 1, b);
+}
+export function cvtpd2ps(c: Xc, d: number, s: number): void {
+  for (let l = 0; l < 2; l++) if (isSnan64(c, s, l)) c.mxcsr |= IE;
+  const a = c.XF64[s * 2], b = c.XF64[s * 2 + 1]; put32(c, d, 0, toF32(c, a)); put32(c, d, 1, toF32(c, b)); c.X32[d * 4 + 2] = 0; c.X32[d * 4 + 3] = 0;
+}
 export function cvtdq2pd(c: Xc, d: number, s: number): void { const a = c.X32[s * 4], b = c.X32[s * 4 + 1]; c.XF64[d * 2] = a; c.XF64[d * 2 + 1] = b; }
-export function cvtdq2ps(c: Xc, d: number, s: number): void { for (let l = 0; l < 4; l++) c.XF32[d * 4 + l] = Math.fround(c.X32[s * 4 + l]); }
+export function cvtdq2ps(c: Xc, d: number, s: number): void {
+  for (let l = 0; l < 4; l++) { const x = c.X32[s * 4 + l]; c.XF32[d * 4 + l] = Math.fround(x) === x ? x : intRound(c, BigInt(x), true); }
+}
 function cvtToDq(c: Xc, d: number, vals: number[], mode: number): void {
   CVT_FLAGS = 0;
   const r = vals.map((v) => { toInt(v, 0, mode); return S.lo; });
