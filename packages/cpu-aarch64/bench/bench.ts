@@ -28,7 +28,7 @@ for (const name of ['int', 'fp']) {
 {
   const { AddressSpace, PERM_R, PERM_X } = await import('@elfbox/cpu');
   const { createA64Cpu } = await import('../src/index.js');
-  const words = [0xd2a00033 /* movz x19, #0x1, lsl #16 */, 0xf2800013 | (0x86a0 << 5) /* movk x19, #0x86a0 */, 0xd2801588 /* movz x8, #172 */, 0xd4000001 /* svc #0 */, 0xf1000673 /* subs x19, x19, #1 */, 0x54ffffa1 /* b.ne -12 */, 0xd4200000 /* brk #0 */];
+  const words = [0xd2a001f3 /* movz x19, #0xf, lsl #16 */, 0xf2800013 | (0x86a0 << 5) /* movk x19, #0x86a0 */, 0xd2801588 /* movz x8, #172 */, 0xd4000001 /* svc #0 */, 0xf1000673 /* subs x19, x19, #1 */, 0x54ffffa1 /* b.ne -12 */, 0xd4200000 /* brk #0 */];
   for (const bind of [true, false]) {
     const mem = new AddressSpace();
     mem.map(0x10000, 0x1000, PERM_R | PERM_X);

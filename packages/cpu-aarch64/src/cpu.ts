@@ -132,6 +132,7 @@ export class A64Cpu implements Cpu {
     let pc = this.pc;
     let done = 0;
     let blk: Block | null = null;
+    let inSyscall = false;
     try {
       while (done < budget) {
         let nb: Block | null | undefined = null;
@@ -160,7 +161,9 @@ export class A64Cpu implements Cpu {
           S[7] = 0;
           this.pc = next;
           S[2] = 0;
+          inSyscall = true;
           const ok = blk.sys ? blk.sys(this) : this.entry.syscall(this);
+          inSyscall = false;
           pc = this.pc;
           blk = null;
           if (!ok) { this.instructions += done; return { kind: 'yield' }; }
@@ -180,7 +183,10 @@ export class A64Cpu implements Cpu {
         this.pc = e.pc;
         return e.kind === 'breakpoint' ? { kind: 'breakpoint', pc: e.pc } : { kind: 'illegal', pc: e.pc };
       }
-      throw e;
+      if (inSyscall) throw e; // the kernel's own exception: not ours to translate
+      // an internal error in a helper must not take the host down: stop as illegal at the block
+      this.pc = blk ? blk.pc : pc;
+      return { kind: 'illegal', pc: this.pc, detail: `internal error: ${(e as Error)?.message ?? e}` };
     }
     this.pc = pc;
     this.instructions += done;
@@ -210,6 +216,7 @@ export class A64Cpu implements Cpu {
     let cur = pc;
     let illegalAt = -1, detail = '';
     for (;;) {
+      while (t.skips.length > 0 && t.skips[t.skips.length - 1] === cur) t.closeSkip(false);
       const w = cur === pc ? first : this.fetch(cur);
       if (w === undefined) { t.branch(cur); break; }
       t.pc = cur;
@@ -224,9 +231,10 @@ export class A64Cpu implements Cpu {
         t.inInsn = true;
         ended = emitInsn(t, w);
         t.inInsn = false;
-      } catch (e) {
+      } catch (err) {
         t.inInsn = false;
-        if (!(e instanceof Undef)) throw e;
+        // a translator bug must not escape run(): it becomes an illegal-instruction stop
+        const e = err instanceof Undef ? err : new Undef(`internal translator error: ${(err as Error)?.message ?? err}`);
         g.lines.length = mark;
         g.pend = pend; g.constX8 = cx8; g.nzDirty = nzd; g.flagsSet = fs; g.flagsLiveIn = fl;
         if (cur === pc) { illegalAt = cur; detail = e.detail; break; }
@@ -235,9 +243,15 @@ export class A64Cpu implements Cpu {
       }
       t.n++;
       cur = t.jumpTo ?? cur + 4;
-      if (ended) break;
+      if (ended) {
+        // a terminator inside a skip body: the skip path goes on at the skip's target
+        if (t.skips.length > 0 && !t.svc && !t.fpcrWrite) { cur = t.closeSkip(true); if (!t.visited.has(cur)) continue; t.branch(cur); }
+        break;
+      }
       if (t.n >= MAX_INSNS || cur % PAGE_SIZE === 0 || (t.visited.has(cur) && cur !== pc)) { t.branch(cur); break; }
     }
+    // close skips left open (block limit, illegal instruction, svc): each skip path exits to its target
+    while (t.skips.length > 0) { const target = t.closeSkip(true); t.branch(target); }
     if (illegalAt >= 0) {
       blk.trap = { kind: 'illegal', pc: illegalAt, detail: `${detail} (0x${(first >>> 0).toString(16).padStart(8, '0')})` };
     } else {
@@ -247,8 +261,13 @@ export class A64Cpu implements Cpu {
       if (t.svc && t.sysNr !== undefined && this.entry.handlerFor) blk.sys = this.entry.handlerFor(t.sysNr);
       const src = this.assemble(t);
       if (this.keepSource) blk.src = src;
-      const factory = new Function(...this.envNames, src) as (...a: unknown[]) => BlockFn;
-      blk.fn = factory(...this.envVals);
+      try {
+        const factory = new Function(...this.envNames, src) as (...a: unknown[]) => BlockFn;
+        blk.fn = factory(...this.envVals);
+      } catch (err) {
+        blk.fn = null;
+        blk.trap = { kind: 'illegal', pc, detail: `internal: generated code did not compile: ${(err as Error).message}` };
+      }
     }
     this.cache.set(pc, blk);
     const page = Math.floor(pc / PAGE_SIZE);
@@ -270,6 +289,9 @@ export class A64Cpu implements Cpu {
     let wb = '';
     for (const r of g.dirty) wb += `R[${2 * r}]=xl${r};R[${2 * r + 1}]=xh${r};`;
     let body = g.lines.join('\n').split('@@WB@@').join(wb);
+    // skipped if-bodies are subtracted from the instruction counts
+    body = body.split('@@SK@@').join(t.usedSkip ? '-sk' : '').split('@@SKR@@').join(t.usedSkip ? 'sk=0;' : '');
+    if (t.usedSkip) pro += 'let sk=0;';
     if (t.loop) {
       // NZCV must be exact at the back-edge only if the next iteration can observe the old flags.
       // Strategies: the next iteration reads the flags first -> compute NZCV at the back-edge; only

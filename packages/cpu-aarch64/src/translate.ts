@@ -29,6 +29,36 @@ export class Tx {
   jumpTo: number | undefined;
   /** True while an instruction is being emitted (its exits count it as executed). */
   inInsn = false;
+  /**
+   * Open forward skips: a short forward conditional branch becomes `if(!cond){ ...instructions up
+   * to the target... }` inside the block (targets innermost last), so if-then code in loops stays
+   * in one JS function.
+   */
+  skips: number[] = [];
+  canSkipTo(target: number): boolean {
+    if (target <= this.pc || target - this.pc > 256 || Math.floor(target / 4096) !== Math.floor(this.start / 4096)) return false;
+    if (this.visited.has(target) || this.svc) return false;
+    return this.skips.length === 0 || target <= this.skips[this.skips.length - 1];
+  }
+  /** First instruction index of each open skip body (to count skipped instructions). */
+  skipStart: number[] = [];
+  usedSkip = false;
+  openSkip(target: number, cond: string): void {
+    this.g.emit(`if(!(${cond})){`);
+    this.skips.push(target);
+    this.skipStart.push(this.n + 1);
+    this.usedSkip = true;
+  }
+  /** Closes the innermost skip (the translator reached its target, or the body ended). */
+  closeSkip(bodyEnded: boolean): number {
+    const g = this.g;
+    if (!bodyEnded) g.materialize();
+    const len = this.n - this.skipStart.pop()!;
+    g.emit(len > 0 ? `}else{sk+=${len};}` : '}');
+    g.pend = null; // both paths now have NZCV in nz (materialised at the branch and at the body end)
+    g.constX8 = undefined;
+    return this.skips.pop()!;
+  }
   /** The pending-NZCV expression at each back-edge ('' when NZCV was already exact there). */
   backEdgeFlags: string[] = [];
   /** Guest pcs already translated into this block. */
@@ -49,7 +79,7 @@ export class Tx {
     if (g.nzDirty) s += 'S[0]=nz;';
     else s += '@@LX@@';
     // instructions executed: this path's count (+ completed loop iterations in loop blocks)
-    s += `S[1]=${this.n + (this.inInsn ? 1 : 0)}@@IC@@;`;
+    s += `S[1]=${this.n + (this.inInsn ? 1 : 0)}@@SK@@@@IC@@;`;
     return s + `return ${target};`;
   }
   /** Ends the path at this point with a jump to `target` (static when known). */
@@ -65,7 +95,7 @@ export class Tx {
         this.backEdgeFlags.push(e);
         const mat = e ? `@@BM[nz=${e};]BM@@` : '';
         const k = this.n + (this.inInsn ? 1 : 0);
-        g.emit(`if((ic+=${k})<B){${mat}continue;}ic-=${k};`);
+        g.emit(`if((ic+=${k}@@SK@@)<B){${mat}@@SKR@@continue;}ic-=${k}@@SK@@;`);
       }
     }
     this.g.emit(this.exitCode(target));
@@ -240,7 +270,7 @@ function branchSys(t: Tx, w: number): boolean {
   if (((w & 0x7c000000) >>> 0) === 0x14000000) { // B, BL
     const target = pc + sext(w & 0x3ffffff, 26) * 4;
     if (w & 0x80000000) g.w(30, pcPair(pc + 4));
-    if (Math.floor(target / 4096) === Math.floor(t.start / 4096) && !t.visited.has(target) && target !== t.start) {
+    if (t.skips.length === 0 && Math.floor(target / 4096) === Math.floor(t.start / 4096) && !t.visited.has(target) && target !== t.start) {
       t.jumpTo = target; // keep translating at the target: same page, not yet in this block
       return false;
     }
@@ -250,6 +280,7 @@ function branchSys(t: Tx, w: number): boolean {
   if (((w & 0xff000010) >>> 0) === 0x54000000) { // B.cond
     const target = pc + sext(bits(w, 23, 5), 19) * 4;
     const c = w & 15;
+    if (t.canSkipTo(target)) { g.readNz(); t.openSkip(target, g.cond(c)); return false; }
     g.emit(`if(${g.cond(c)}){`);
     t.branch(target);
     g.emit('}');
@@ -261,6 +292,7 @@ function branchSys(t: Tx, w: number): boolean {
     const target = pc + sext(bits(w, 23, 5), 19) * 4;
     let z = sf ? `(${rt[0]}|${rt[1]})===0` : `${rt[0]}===0`;
     if (bit(w, 24)) z = `!(${z})`;
+    if (t.canSkipTo(target)) { g.readNz(); t.openSkip(target, z); return false; }
     g.emit(`if(${z}){`);
     t.branch(target);
     g.emit('}');
@@ -272,6 +304,7 @@ function branchSys(t: Tx, w: number): boolean {
     const target = pc + sext(bits(w, 18, 5), 14) * 4;
     const word = b >= 32 ? rt[1] : rt[0];
     const test = `(${word}&${(1 << (b & 31)) | 0})${bit(w, 24) ? '!==' : '==='}0`;
+    if (t.canSkipTo(target)) { g.readNz(); t.openSkip(target, test); return false; }
     g.emit(`if(${test}){`);
     t.branch(target);
     g.emit('}');
