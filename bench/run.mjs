@@ -57,7 +57,9 @@ const deadline = start + budgetMs;
 const only = opt.only ? new Set(opt.only.split(',')) : null;
 const backends = opt.backends.split(',').filter(Boolean);
 const outFile = opt.out ?? (only ? join(OUT_DIR, 'partial.md') : quick ? join(OUT_DIR, 'quick.md') : join(ROOT, 'docs/PERFORMANCE.md'));
-const command = `pnpm bench${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}`;
+// the command as the user typed it: through pnpm (npm_lifecycle_event is set) or node directly
+const via = process.env.npm_lifecycle_event === 'bench' ? 'pnpm bench' : 'node bench/run.mjs';
+const command = `${via}${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}`;
 const elapsed = () => `${((Date.now() - start) / 1000).toFixed(0)}s`.padStart(5);
 const log = (s) => process.stderr.write(`[${elapsed()}] ${s}\n`);
 
