@@ -19,6 +19,17 @@ Run options:
   --env K=V         set a guest environment variable (repeatable)
   --unset-env K     remove a variable from the guest environment (repeatable)
   --root DIR        the guest's / is DIR (interpreter and libraries are looked up there)
+  --mount HOST:GUEST[:ro]
+                    mount host directory HOST at guest path GUEST, read-only with :ro (repeatable)
+  --tmpfs GUEST     an empty in-memory file system at GUEST, e.g. /tmp (repeatable)
+  --memfs SRC       the guest's / is an in-memory file system seeded from directory or .tar SRC
+  --sysroot DIR     libraries of a foreign-arch program come from DIR (qemu's -L; default for
+                    aarch64: /usr/aarch64-linux-gnu when its interpreter is not installed)
+  --no-vdso         no vDSO (AT_SYSINFO_EHDR): libc makes real system calls for the clocks
+  --no-aslr         fixed addresses (stack, mmap base, PIE base, brk) instead of randomised ones
+  --seed N          reproducible run: every address, random byte (AT_RANDOM, getrandom) and thread interleaving from N
+  --memory LIMIT    cap guest memory (bytes, or with K/M/G): beyond it mmap and brk fail with ENOMEM
+  --stats           after the run, print guest instructions, time and MIPS to stderr
   --lockstep unicorn
                     run the chosen CPU and Unicorn side by side on identical state and stop
                     at the first instruction where they disagree, with a report
@@ -31,10 +42,19 @@ export interface ParsedArgs {
   cmd: 'run' | 'inspect' | 'help';
   cpu?: string;
   lockstep?: string;
+  stats?: boolean;
   strace: boolean;
   env: Array<[string, string]>;
   unset: string[];
   root?: string;
+  mounts: Array<{ host: string; guest: string; ro: boolean }>;
+  tmpfs: string[];
+  memfs?: string;
+  aslr?: boolean;
+  vdso?: boolean;
+  sysroot?: string;
+  seed?: number;
+  memory?: number;
   prog?: string;
   args: string[];
 }
@@ -43,7 +63,7 @@ export class UsageError extends Error {}
 
 /** Options come before PROG; everything after PROG belongs to the guest. */
 export function parseArgs(argv: string[]): ParsedArgs {
-  const out: ParsedArgs = { cmd: 'help', strace: false, env: [], unset: [], args: [] };
+  const out: ParsedArgs = { cmd: 'help', strace: false, env: [], unset: [], mounts: [], tmpfs: [], args: [] };
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') return out;
   const cmd = argv[0];
   if (cmd !== 'run' && cmd !== 'inspect') throw new UsageError(`unknown command '${cmd}' (try elfbox --help)`);
@@ -66,7 +86,32 @@ export function parseArgs(argv: string[]): ParsedArgs {
       case '--help': out.cmd = 'help'; return out;
       case '--cpu': out.cpu = take(); break;
       case '--lockstep': out.lockstep = take(); break;
+      case '--stats': out.stats = true; break;
       case '--root': out.root = take(); break;
+      case '--sysroot': out.sysroot = take(); break;
+      case '--tmpfs': out.tmpfs.push(take()); break;
+      case '--memfs': out.memfs = take(); break;
+      case '--mount': {
+        const m = /^([^:]+):(\/[^:]*)(?::(ro|rw))?$/.exec(take());
+        if (!m) throw new UsageError('--mount needs HOST:GUEST[:ro] with an absolute GUEST path');
+        out.mounts.push({ host: m[1], guest: m[2], ro: m[3] === 'ro' });
+        break;
+      }
+      case '--no-aslr': out.aslr = false; break;
+      case '--no-vdso': out.vdso = false; break;
+      case '--seed': {
+        const v = take();
+        if (!/^\d+$/.test(v) || Number(v) > 0xffffffff) throw new UsageError(`--seed needs an integer 0..4294967295, got '${v}'`);
+        out.seed = Number(v);
+        break;
+      }
+      case '--memory': {
+        const v = take();
+        const m = /^(\d+)([KMGT]?)i?B?$/i.exec(v);
+        if (!m || Number(m[1]) === 0) throw new UsageError(`--memory needs a size like 512M or 2G, got '${v}'`);
+        out.memory = Number(m[1]) * 1024 ** ' KMGT'.indexOf(m[2].toUpperCase() || ' ');
+        break;
+      }
       case '--strace': out.strace = true; break;
       case '--env': {
         const kv = value(a);
@@ -118,14 +163,23 @@ export async function main(argv: string[]): Promise<number> {
       backend = await lockstepBackendFor(prog, cpu);
     }
     const r = await run({
-      path: prog, argv: [prog, ...p.args], env: guestEnv(process.env, p), cpu, backend, root: p.root, strace: p.strace,
+      path: prog, argv: [prog, ...p.args], env: guestEnv(process.env, p), cpu, backend, root: p.root, mounts: p.mounts, tmpfs: p.tmpfs, memfs: p.memfs, strace: p.strace, aslr: p.aslr, seed: p.seed, memory: p.memory, sysroot: p.sysroot, vdso: p.vdso,
       stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, forwardSignals: true,
     });
+    if (p.stats) process.stderr.write(statsLine(r.instructions, r.elapsedMs ?? 0, r.status) + '\n');
     return r.status;
   } catch (e) {
     if (e instanceof RunError) { process.stderr.write(`elfbox: ${e.message}\n`); return 127; }
     throw e;
   }
+}
+
+/** The --stats line: instructions (when the backend counts them), wall time, MIPS. */
+export function statsLine(instructions: number | undefined, ms: number, status: number): string {
+  const t = `${ms.toFixed(1)} ms`;
+  if (instructions === undefined) return `elfbox: exit status ${status}; ${t}; this CPU backend does not count instructions`;
+  const mips = ms > 0 ? instructions / ms / 1000 : 0;
+  return `elfbox: exit status ${status}; ${instructions} guest instructions in ${t} (${mips.toFixed(1)} MIPS)`;
 }
 
 /** e_machine of an ELF file, or undefined when it is not one (run() then reports why). */

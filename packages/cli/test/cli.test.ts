@@ -141,3 +141,16 @@ describe('elfbox run --lockstep', () => {
     expect(r.err).toMatch(/--lockstep takes 'unicorn'/);
   });
 });
+
+describe('elfbox run --stats', () => {
+  it('prints the guest instruction count the TypeScript CPU retired, after the guest output', () => {
+    const r = elfbox(['run', '--stats', join(ROOT, 'examples/bin/x86_64/hello-musl')]);
+    expect(r.status).toBe(0);
+    expect(r.out).toBe('hello, world\n');
+    const m = /^elfbox: exit status 0; (\d+) guest instructions in [\d.]+ ms \([\d.]+ MIPS\)$/m.exec(r.err);
+    expect(m).not.toBeNull();
+    // musl's static hello runs about a thousand instructions: a count of 0 or millions is wrong
+    expect(Number(m![1])).toBeGreaterThan(200);
+    expect(Number(m![1])).toBeLessThan(100_000);
+  });
+});
