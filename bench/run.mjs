@@ -162,7 +162,7 @@ try {
     durationMs: Date.now() - start,
     machine: { ...machineInfo(), load: `1-minute load average ${loadAtStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end` },
     versions: versions(ROOT),
-    mips: 'not reported. No elfbox backend exposes a guest instruction count yet (no `--stats` in the CLI, no count in the `run()` result).',
+    mips: 'guest instructions (counted by the TypeScript CPUs; Unicorn does not count) divided by the run time elfbox reports with `--stats` (program load to exit, without Node.js start-up); the median over the runs. Whole-program MIPS, so start-up-bound workloads show low figures.',
   };
   writeFileSync(outFile, renderMarkdown(results));
   const jsonFile = join(OUT_DIR, quick ? 'results-quick.json' : only ? 'results-partial.json' : 'results-full.json');

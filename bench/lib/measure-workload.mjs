@@ -80,6 +80,9 @@ export async function measureWorkload(w, runners, env) {
       if (round < 0) c.output = out.show;
     }
     const rec = { wallNs: r.wallNs, rssKb: r.rssKb };
+    // `elfbox run --stats`: "N guest instructions in T ms" (T: load to exit, without Node's start-up)
+    const st = /(\d+) guest instructions in ([\d.]+) ms/.exec(r.stderr);
+    if (st && Number(st[2]) > 0) rec.mips = Number(st[1]) / (Number(st[2]) * 1000);
     if (w.metric !== 'wall') {
       const workNs = parseWorkNs(r.stdout.toString('utf8'));
       if (workNsPlausible(workNs, r.wallNs)) rec.workNs = workNs;
@@ -162,6 +165,8 @@ function summarize(w, c) {
   const done = c.runs.filter(Boolean);
   const walls = done.map((r) => r.wallNs);
   const s = { n: done.length, wall: { median: median(walls), min: min(walls), max: max(walls) } };
+  const mips = done.map((r) => r.mips).filter((x) => x != null);
+  if (mips.length === done.length && mips.length) s.mips = median(mips);
   const rss = done.map((r) => r.rssKb).filter((x) => x != null);
   if (rss.length) s.rssKb = max(rss);
   if (w.metric !== 'wall') {

@@ -115,11 +115,11 @@ export function renderMarkdown(results) {
     L.push(`Arguments: ${args ? `\`${args}\`` : 'none'}` + (w.calls ? `; ${w.calls} calls per run` : ''));
     L.push('');
     const timeHead = w.metric === 'percall' ? 'ns per call (median, min-max)' : w.metric === 'work' ? 'work (median, min-max)' : null;
-    L.push(`| arch | runner | n | wall median | wall min-max |${timeHead ? ` ${timeHead} |` : ''} peak RSS | vs native | vs qemu |`);
-    L.push(`|---|---|---|---|---|${timeHead ? '---|' : ''}---|---|---|`);
+    L.push(`| arch | runner | n | wall median | wall min-max |${timeHead ? ` ${timeHead} |` : ''} peak RSS | guest MIPS | vs native | vs qemu |`);
+    L.push(`|---|---|---|---|---|${timeHead ? '---|' : ''}---|---|---|---|`);
     for (const c of w.columns) {
       if (c.failed) {
-        L.push(`| ${c.arch} | ${c.label} | 0 | failed: ${mdCell(c.failed)} | |${timeHead ? ' |' : ''} | | |`);
+        L.push(`| ${c.arch} | ${c.label} | 0 | failed: ${mdCell(c.failed)} | |${timeHead ? ' |' : ''} | | | |`);
         continue;
       }
       const s = c.stats;
@@ -129,7 +129,7 @@ export function renderMarkdown(results) {
         t = src ? ` ${fmtNs(src.median)} (${fmtNs(src.min)}-${fmtNs(src.max)}) |` : ' no plausible guest clock |';
       }
       const isNative = c.kind === 'native';
-      L.push(`| ${c.arch} | ${c.label} | ${s.n} | ${fmtNs(s.wall.median)} | ${fmtNs(s.wall.min)}-${fmtNs(s.wall.max)} |${t} ${fmtKb(s.rssKb)} | ` +
+      L.push(`| ${c.arch} | ${c.label} | ${s.n} | ${fmtNs(s.wall.median)} | ${fmtNs(s.wall.min)}-${fmtNs(s.wall.max)} |${t} ${fmtKb(s.rssKb)} | ${s.mips != null ? s.mips.toFixed(1) : '-'} | ` +
         `${isNative ? '1' : ratioCell(c.ratios?.native, w.metric)} | ${c.kind === 'qemu' ? '1' : isNative ? '-' : ratioCell(c.ratios?.qemu, w.metric)} |`);
     }
     const notes = [...(w.notes ?? []), ...w.columns.flatMap((c) => c.notes.map((n) => `${c.label} (${c.arch}): ${n}`))];

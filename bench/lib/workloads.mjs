@@ -82,7 +82,8 @@ export function runners(backends) {
     for (const b of backends) {
       R.push({
         id: `elfbox-${b}-${arch}`, label: `elfbox --cpu ${b}`, kind: 'elfbox', backend: b, arch,
-        cmd: (bin, args) => [process.execPath, CLI_MAIN, 'run', '--cpu', b, bin, ...args],
+        // --stats: the CLI prints the guest instruction count and run time to stderr (MIPS)
+        cmd: (bin, args) => [process.execPath, CLI_MAIN, 'run', '--stats', '--cpu', b, bin, ...args],
       });
     }
   }

@@ -23,6 +23,12 @@ test('quick run of intloop and hello-lib writes a table with numbers for good ru
   assert.match(md, /\| x86_64 \| native \| 3 \| [\d.]+ ms \|/);
   assert.match(md, /\| x86_64 \| elfbox --cpu ts \| 3 \| [\d.]+ ms \|/);
   assert.match(md, /\| aarch64 \| elfbox --cpu ts \| 3 \| [\d.]+ ms \|/);
+  // guest MIPS from the --stats line: 5e6 instructions over the reported run time
+  const row = md.split('\n').find((l) => l.startsWith('| x86_64 | elfbox --cpu ts | 3 |'));
+  const cells = row.split('|').map((c) => c.trim());
+  const mips = Number(cells[cells.length - 4]);
+  assert.ok(mips > 0 && mips < 5000, `MIPS cell ${cells[cells.length - 4]} in ${row}`);
+  assert.match(md, /\| x86_64 \| native \| 3 \| .* \| - \| 1 \| - \|$/m);
   assert.match(md, /\| x86_64 \| elfbox --cpu unicorn \| 0 \| failed: run 1: output differs from native: line 1: got "not the right output"/);
   assert.match(md, /\| aarch64 \| elfbox --cpu unicorn \| 0 \| failed: run 1: output differs from qemu-aarch64/);
   assert.match(md, /\| x86_64 \| elfbox run\(\) cpu ts \| 3 \| [\d.]+ ms \|/);
