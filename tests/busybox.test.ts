@@ -73,7 +73,7 @@ const CASES: Case[] = [
   { name: 'base64 -d', args: ['base64', '-d'], stdin: join(DATA, 'b64.txt') },
   { name: 'cat', args: ['cat', TEXT, SMALLBIN] },
   { name: 'cat stdin', args: ['cat'], stdin: BIN },
-  { name: 'factor', args: ['factor', '1234567890123', '600851475143', '18446744073709551557', '4294967297'] },
+  { name: 'factor', args: ['factor', '1234567890123', '600851475143', '18446744073709551615', '4294967291', '4294967297', '9223372036854775807'] },
   { name: 'seq', args: ['seq', '-s', ',', '-w', '1', '7', '2000'] },
 ];
 

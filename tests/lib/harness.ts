@@ -155,7 +155,17 @@ export function runElfbox(
       timedOut = true;
       child.kill('SIGKILL');
     }, timeoutMs);
+    let settled = false;
+    child.on('error', (e) => {
+      // spawn itself failed (EAGAIN / ENOMEM on a loaded machine): no 'close' may follow
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ error: `could not start the elfbox child process: ${e.message}` });
+    });
     child.on('close', (code, sig) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       let res: Record<string, unknown> | undefined;
       try {
