@@ -114,7 +114,9 @@ export class UnicornCpu implements Cpu {
         this.writeU64(C.UC_X86_REG_CR4, this.readU64(C.UC_X86_REG_CR4) | 0x600n);
       }
       this.setState(initialState(arch));
-      if (arch === 'x86_64') {
+      {
+        // A clean engine context: x86 restores it after an exception (see resetExceptionState);
+        // aarch64 restores it on every thread switch to clear the exclusive monitor.
         const ctx: unknown[] = [null];
         this.check('uc_context_alloc', L.contextAlloc(this.uc, ctx));
         this.cleanCtx = ctx[0];
@@ -287,6 +289,11 @@ export class UnicornCpu implements Cpu {
       for (let i = 0; i < 16; i++) B.view.set(s.fx.subarray(160 + 16 * i, 176 + 16 * i), 16 * (32 + i));
     } else {
       if (s.x.length !== 31 || s.v.length < 512) throw new RangeError('setState: aarch64 state needs X0-X30 and 512 bytes of V registers');
+      // Another thread's state: clear the exclusive monitor (a context switch does on Linux, so an
+      // LDXR/STXR pair interrupted by a switch fails its STXR and retries). The engine keeps the
+      // monitor outside the registers; restoring the clean context taken at creation resets it.
+      // Not inside a hook (a signal frame set up by a syscall): the engine is mid-block there.
+      if (this.cleanCtx && !this.inHook) this.check('uc_context_restore', this.L.contextRestore(this.uc, this.cleanCtx));
       for (let i = 0; i < 31; i++) put64(i, s.x[i]);
       put64(31, s.sp);
       dv.setUint32(16 * 33, (s.nzcv & 0xf0000000) >>> 0, true);

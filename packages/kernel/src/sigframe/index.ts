@@ -12,8 +12,8 @@ import { SA_RESTORER } from './common.js';
 import { buildX86Frame, restoreX86Frame } from './x86_64.js';
 
 export * from './common.js';
-export { buildX86Frame, restoreX86Frame } from './x86_64.js';
-export { buildA64Frame, restoreA64Frame } from './aarch64.js';
+export * from './x86_64.js';
+export * from './aarch64.js';
 
 /**
  * The mask to save in the next frame instead of the current one: rt_sigsuspend and

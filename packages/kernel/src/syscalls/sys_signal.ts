@@ -120,6 +120,7 @@ export function sys_tkill(c: Call): SyscallResult {
 /** rt_sigreturn: restores the frame the delivery built (sigframe/). */
 export function sys_rt_sigreturn(c: Call): SyscallResult {
   const v = sigreturn(c.kernel, c.task);
+  c.args[0] = c.task.sigmask; // strace shows the restored mask: rt_sigreturn({mask=[...]})
   return v === undefined ? NO_RETURN : v;
 }
 

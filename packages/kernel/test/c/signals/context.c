@@ -35,8 +35,8 @@ static void on_usr1(int sig, siginfo_t *si, void *p) {
   for (int i = 0; i < 10; i++) x = x * 3.5 + 1; // clobber FP registers in the handler
   sink = x;
 #if defined(__x86_64__)
-  printf("usr1: si_code=%d mxcsr=%#x fpstate=%s flags-has-fp-xstate=%d\n", si->si_code,
-         uc->uc_mcontext.fpregs->mxcsr & 0xffc0, uc->uc_mcontext.fpregs ? "yes" : "no", (int)(uc->uc_flags & 1));
+  printf("usr1: si_code=%d mxcsr=%#x fpstate=%s\n", si->si_code,
+         uc->uc_mcontext.fpregs->mxcsr & 0xffc0, uc->uc_mcontext.fpregs ? "yes" : "no");
 #else
   struct _aarch64_ctx *h = (struct _aarch64_ctx *)uc->uc_mcontext.__reserved;
   printf("usr1: si_code=%d first record magic=%#x size=%u\n", si->si_code, h->magic, h->size);

@@ -13,10 +13,11 @@ static volatile int hits, nested, depth, maxdepth;
 static volatile int got_value;
 
 static void count(int sig) { (void)sig; hits++; }
+static volatile int raises;
 static void nodefer(int sig) {
   depth++;
   if (depth > maxdepth) maxdepth = depth;
-  if (depth < 3) raise(sig);
+  if (raises++ < 2) raise(sig);
   depth--;
 }
 static void with_info(int sig, siginfo_t *si, void *uc) {
@@ -60,7 +61,7 @@ int main(void) {
   raise(SIGUSR2);
   printf("nodefer: max depth %d\n", maxdepth);
   sa.sa_flags = 0;
-  maxdepth = depth = 0;
+  maxdepth = depth = raises = 0;
   sigaction(SIGUSR2, &sa, NULL);
   raise(SIGUSR2);
   printf("deferred: max depth %d\n", maxdepth);

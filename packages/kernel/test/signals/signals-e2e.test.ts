@@ -1,0 +1,31 @@
+// Signal delivery end to end: our C programs (test/c/signals) built static for both arches run
+// under elfbox on both CPU backends and must print what they print on Linux (native x86-64,
+// qemu-aarch64): fault handlers that siglongjmp out, handlers editing the saved context,
+// SA_RESTART vs EINTR, sigaltstack on stack overflow, alarm/pause, setitimer, nanosleep's rem.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { build, nativeRun, type Arch } from './build.js';
+import { loadBackends, runUnder } from './runner.js';
+
+beforeAll(loadBackends);
+
+const PROGRAMS = ['segv', 'context', 'misc', 'altstack', 'alarm'];
+const ARCHES: Arch[] = ['x86_64', 'aarch64'];
+
+describe.each(ARCHES)('signals on %s', (arch) => {
+  describe.each(PROGRAMS)('%s', (name) => {
+    let path: string | undefined;
+    let expected: { out: string; status: number } | undefined;
+    beforeAll(() => {
+      path = build('signals', name, arch);
+      if (path) expected = nativeRun(path, arch);
+    });
+    for (const be of ['ts', 'unicorn'] as const) it(`same output and status as Linux on the ${be} CPU`, async (ctx) => {
+      if (!path || !expected) return ctx.skip();
+      const r = await runUnder(path, arch, be);
+      if (!r) return ctx.skip();
+      expect(r.out).toBe(expected.out);
+      expect(r.status).toBe(expected.status);
+      expect(r.err).toBe('');
+    }, 30_000);
+  });
+});
