@@ -135,7 +135,14 @@ export abstract class FileDescription {
    * promise's then() for host-driven ones.
    */
   watch(_wake: () => void): () => void { return () => {}; }
+  /**
+   * True when readiness can change because of the host (stdio, sockets), not only because of
+   * another guest task: a wait on it must also wake the run loop's host wait.
+   */
+  get hostDriven(): boolean { return false; }
 
+  /** True once the last reference was dropped (OFD locks of a closed description vanish). */
+  get refsDropped(): boolean { return this.refs <= 0; }
   ref(): this { this.refs++; return this; }
   /** Drops one reference (fd close, dup'd copies); releases host resources at the last one. */
   unref(): void {

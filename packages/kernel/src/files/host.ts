@@ -136,12 +136,19 @@ export class HostDir extends FileDescription {
     if (!this.listing) {
       const self = host(() => fs.statSync(this.hostPath, { bigint: true }));
       let parentIno = self.ino;
-      try { parentIno = fs.statSync(this.hostPath + '/..', { bigint: true }).ino; } catch { /* keep self */ }
+      // The guest's / is its own parent (the host directory above the root is never shown).
+      if (this.path !== '/') try { parentIno = fs.statSync(this.hostPath + '/..', { bigint: true }).ino; } catch { /* keep self */ }
       const out: DirEntry[] = [{ ino: self.ino, type: DT.dir, name: '.' }, { ino: parentIno, type: DT.dir, name: '..' }];
-      for (const d of host(() => fs.readdirSync(this.hostPath, { withFileTypes: true }))) {
-        let ino = 0n;
-        try { ino = fs.lstatSync(`${this.hostPath}/${d.name}`, { bigint: true }).ino; } catch { /* raced away */ }
-        out.push({ ino, type: direntType(d), name: d.name });
+      // opendir/readdir keep the host's order (readdirSync would sort the names).
+      const dir = host(() => fs.opendirSync(this.hostPath));
+      try {
+        for (let d = dir.readSync(); d; d = dir.readSync()) {
+          let ino = 0n;
+          try { ino = fs.lstatSync(`${this.hostPath}/${d.name}`, { bigint: true }).ino; } catch { /* raced away */ }
+          out.push({ ino, type: direntType(d), name: d.name });
+        }
+      } finally {
+        dir.closeSync();
       }
       this.listing = out;
     }

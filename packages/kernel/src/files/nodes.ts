@@ -124,8 +124,8 @@ const PID_FILES: Record<string, Gen> = {
   auxv: (_k, tg) => P.procAuxv(tg),
   comm: (_k, tg, t) => P.procComm(tg, t),
   limits: (_k, tg) => P.procLimits(tg),
-  mounts: () => P.procMounts(),
-  mountinfo: () => P.procMountinfo(),
+  mounts: (k) => P.procMounts(k.vfs.mounts),
+  mountinfo: (k) => P.procMountinfo(k.vfs.mounts),
 };
 const PID_LINKS: Record<string, (tg: ThreadGroup) => string> = { exe: (tg) => tg.exePath, cwd: (tg) => tg.fs.cwd, root: () => '/' };
 const PID_DIRS = ['fd', 'fdinfo', 'task'];

@@ -129,9 +129,10 @@ export const procEnviron = (tg: ThreadGroup) => nulJoin(tg.envp);
 export const procComm = (tg: ThreadGroup, t?: Task) => commOf(tg, t) + '\n';
 
 /** The mount table (one line per mount; the host passthrough root, then the kernel's own). */
-export function procMounts(): string {
+export function procMounts(mounts: ReadonlyArray<{ guest: string; host: string; ro: boolean }> = []): string {
   return [
     '/ / ext4 rw,relatime 0 0',
+    ...[...mounts].reverse().map((m) => `${m.host || 'tmpfs'} ${m.guest} ${m.host ? 'ext4' : 'tmpfs'} ${m.ro ? 'ro' : 'rw'},relatime 0 0`),
     'proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0',
     'sysfs /sys sysfs ro,nosuid,nodev,noexec,relatime 0 0',
     'devtmpfs /dev devtmpfs rw,nosuid,relatime,mode=755 0 0',
@@ -139,9 +140,10 @@ export function procMounts(): string {
   ].join('\n');
 }
 
-export function procMountinfo(): string {
+export function procMountinfo(mounts: ReadonlyArray<{ guest: string; host: string; ro: boolean }> = []): string {
   return [
     '1 0 8:1 / / rw,relatime shared:1 - ext4 /dev/root rw',
+    ...[...mounts].reverse().map((m, i) => `${10 + i} 1 8:1 ${m.host} ${m.guest} ${m.ro ? 'ro' : 'rw'},relatime shared:${10 + i} - ext4 /dev/root ${m.ro ? 'ro' : 'rw'}`),
     '2 1 0:20 / /proc rw,nosuid,nodev,noexec,relatime shared:2 - proc proc rw',
     '3 1 0:21 / /sys ro,nosuid,nodev,noexec,relatime shared:3 - sysfs sysfs ro',
     '4 1 0:5 / /dev rw,nosuid,relatime shared:4 - devtmpfs devtmpfs rw,mode=755',

@@ -236,6 +236,8 @@ export class StdioFile extends FileDescription {
     return r;
   }
 
+  override get hostDriven(): boolean { return true; }
+
   override watch(wake: () => void): () => void {
     let live = true;
     const fire = () => { if (live) { live = false; wake(); } };

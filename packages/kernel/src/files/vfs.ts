@@ -5,8 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Errno, SysError, host } from '../errors.js';
-import { FileDescription, S_IFDIR, S_IFLNK, statFromHost, synthStat, type DirEntry, type StatInfo } from './file.js';
+import { FileDescription, S_IFDIR, S_IFLNK, S_IFREG, statFromHost, synthStat, type DirEntry, type StatInfo } from './file.js';
 import { HostDir, HostFile, PathHandle, SpecialDir, setTimes } from './host.js';
+import { MemDir, MemFile, MemFs, seedFromDir, seedFromTar } from './memfs.js';
 
 /** A node the kernel serves itself. */
 export type SpecialNode =
@@ -39,21 +40,70 @@ export interface Resolved {
   special?: SpecialNode;
   isDir: boolean;
   isLink: boolean;
+  /** Set when the path lies on an in-memory file system: the fs and the components below it. */
+  mem?: { fs: MemFs; rel: string[] };
 }
 
 const MAX_LINKS = 40;
 const split = (p: string) => p.split('/').filter((c) => c !== '' && c !== '.');
 
+/** A host directory mounted at a guest path (`--mount HOST:GUEST[:ro]`). */
+export interface Mount {
+  guest: string;
+  /** The host directory ('' for an in-memory file system). */
+  host: string;
+  ro: boolean;
+  /** An in-memory file system (tmpfs, --memfs) instead of a host directory. */
+  mem?: MemFs;
+}
+
 export class Vfs {
   readonly root: string;
+  /** Extra mounts, longest guest path first; the root mount is implicit. */
+  readonly mounts: Mount[] = [];
 
-  constructor(root: string, private readonly specials: (guestPath: string) => SpecialNode | undefined | null) {
+  constructor(root: string, private readonly specials: (guestPath: string) => SpecialNode | undefined | null, mounts: Mount[] = []) {
     this.root = path.resolve(root);
+    for (const m of mounts) this.addMount(m);
+  }
+
+  /** Adds a host directory at a guest path (the guest path must be absolute, the host a directory). */
+  addMount(m: Mount): void {
+    const guest = '/' + split(m.guest).filter((c) => c !== '..').join('/');
+    if ((guest === '/' && !m.mem) || this.specials(guest) !== undefined) throw new SysError(Errno.EINVAL, `cannot mount over ${guest}`);
+    if (m.mem) {
+      this.mounts.push({ guest, host: '', ro: m.ro, mem: m.mem });
+    } else {
+      const hostDir = path.resolve(m.host);
+      if (!host(() => fs.statSync(hostDir)).isDirectory()) throw new SysError(Errno.ENOTDIR, hostDir);
+      this.mounts.push({ guest, host: hostDir, ro: m.ro });
+    }
+    this.mounts.sort((a, b) => b.guest.length - a.guest.length);
+  }
+
+  /** The mount a canonical guest path lies on (undefined: the root). */
+  mountOf(guest: string): Mount | undefined {
+    return this.mounts.find((m) => guest === m.guest || guest.startsWith(m.guest === '/' ? '/' : m.guest + '/'));
+  }
+
+  /** Owner of files created on in-memory file systems. */
+  owner = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+
+  private memAt(guest: string): { fs: MemFs; rel: string[] } | undefined {
+    const m = this.mountOf(guest);
+    return m?.mem ? { fs: m.mem, rel: split(guest.slice(m.guest === '/' ? 0 : m.guest.length)) } : undefined;
   }
 
   /** The host path for a canonical guest path. */
   hostPath(guest: string): string {
+    const m = this.mountOf(guest);
+    if (m) return m.mem ? `memfs:${guest}` : m.host + guest.slice(m.guest.length);
     return this.root === '/' ? guest : guest === '/' ? this.root : this.root + guest;
+  }
+
+  /** EROFS when a canonical guest path lies on a read-only mount. */
+  private writable(guest: string): void {
+    if (this.mountOf(guest)?.ro) throw new SysError(Errno.EROFS);
   }
 
   /** A host path back to a guest path, when it lies under the root. */
@@ -76,7 +126,12 @@ export class Vfs {
     let done = p.startsWith('/') ? [] : split(start);
     let todo = split(p);
     let links = 0;
-    let last: Resolved = { guest: '/', host: this.hostPath('/'), exists: true, isDir: true, isLink: false };
+    // "." or "" components only: the start directory itself.
+    let last: Resolved = this.dirNode(done);
+    if (done.length) {
+      const sp = this.specials(last.guest);
+      if (sp) last = { ...last, special: sp };
+    }
     while (todo.length) {
       const c = todo.shift()!;
       if (c === '..') { done.pop(); last = this.dirNode(done); continue; }
@@ -103,6 +158,25 @@ export class Vfs {
         continue;
       }
       const hp = this.hostPath(guest);
+      const mem = this.memAt(guest);
+      if (mem) {
+        const n = mem.fs.lookup(mem.rel);
+        if (!n) {
+          if (isLast) return { guest, host: hp, exists: false, isDir: false, isLink: false, mem };
+          throw new SysError(Errno.ENOENT);
+        }
+        if (n.isLink && (!isLast || follow || trailingSlash)) {
+          if (++links > MAX_LINKS) throw new SysError(Errno.ELOOP);
+          const t = n.target!;
+          todo = [...split(t), ...todo];
+          if (t.startsWith('/')) done = [];
+          continue;
+        }
+        if (!isLast && !n.isDir) throw new SysError(Errno.ENOTDIR);
+        done.push(c);
+        last = { guest, host: hp, exists: true, isDir: n.isDir, isLink: n.isLink, mem };
+        continue;
+      }
       let st: fs.Stats;
       try {
         st = fs.lstatSync(hp);
@@ -128,7 +202,7 @@ export class Vfs {
 
   private dirNode(done: string[]): Resolved {
     const guest = '/' + done.join('/');
-    return { guest, host: this.hostPath(guest), exists: true, isDir: true, isLink: false };
+    return { guest, host: this.hostPath(guest), exists: true, isDir: true, isLink: false, mem: this.memAt(guest) };
   }
 
   open(start: string, p: string, req: OpenRequest): FileDescription {
@@ -147,6 +221,10 @@ export class Vfs {
       const sp = r.special;
       return new SpecialDir(req.rawFlags, r.guest, sp.stat, sp.list ?? (() => []));
     }
+    if (!req.pathOnly && (req.access !== 0 || req.create || req.trunc) && !(r.exists && r.isDir && req.access === 0)) {
+      if (r.exists || req.create) this.writable(r.guest);
+    }
+    if (r.mem && !req.pathOnly) return this.openMem(r, r.mem, req);
     if (r.exists && req.pathOnly) {
       if (req.directory && !r.isDir) throw new SysError(Errno.ENOTDIR);
       const g = r.guest;
@@ -176,9 +254,28 @@ export class Vfs {
     return new HostFile(req.rawFlags, r.guest, r.host, fd, req.append);
   }
 
+  private openMem(r: Resolved, mem: { fs: MemFs; rel: string[] }, req: OpenRequest): FileDescription {
+    let n = r.exists ? mem.fs.get(mem.rel) : undefined;
+    if (!n) {
+      if (!req.create) throw new SysError(Errno.ENOENT);
+      if (req.directory) throw new SysError(Errno.EISDIR);
+      n = mem.fs.create(mem.rel, S_IFREG | (req.mode & 0o7777), this.owner.uid, this.owner.gid);
+    } else if (n.isLink) {
+      throw new SysError(Errno.ELOOP);
+    } else if (n.isDir) {
+      if (req.access !== 0 || req.create) throw new SysError(Errno.EISDIR);
+      return new MemDir(req.rawFlags, r.guest, mem.fs, n);
+    } else if (req.directory) {
+      throw new SysError(Errno.ENOTDIR);
+    }
+    if (req.trunc && req.access !== 0) n.truncate(0);
+    return new MemFile(req.rawFlags, r.guest, mem.fs, n);
+  }
+
   stat(start: string, p: string, follow: boolean): StatInfo {
     const r = this.resolve(start, p, follow);
     if (!r.exists) throw new SysError(Errno.ENOENT);
+    if (r.mem) return r.mem.fs.stat(r.mem.fs.get(r.mem.rel));
     if (r.special) {
       if (r.special.kind === 'link') return synthStat(S_IFLNK | 0o777, 1, { size: BigInt(r.special.target().length) });
       return r.special.stat();
@@ -194,6 +291,7 @@ export class Vfs {
       return r.special.target();
     }
     if (!r.isLink) throw new SysError(Errno.EINVAL);
+    if (r.mem) return r.mem.fs.get(r.mem.rel).target!;
     return host(() => fs.readlinkSync(r.host));
   }
 
@@ -205,6 +303,7 @@ export class Vfs {
       if (mode & 2 && r.special.kind !== 'file') throw new SysError(Errno.EACCES);
       return;
     }
+    if (r.mem) { if (mode & 2) this.writable(r.guest); return; }
     host(() => fs.accessSync(r.host, mode & 7));
   }
 
@@ -221,6 +320,13 @@ export class Vfs {
     if (!r.exists) throw new SysError(Errno.ENOENT);
     if (!r.isDir) throw new SysError(Errno.ENOTDIR);
     if (r.special) throw new SysError(Errno.EOPNOTSUPP);
+    this.writable(r.guest);
+    if (r.mem) {
+      const rel = [...r.mem.rel, `.tmpfile-${Math.random().toString(36).slice(2)}`];
+      const n = r.mem.fs.create(rel, S_IFREG | (req.mode & 0o7777), this.owner.uid, this.owner.gid);
+      r.mem.fs.unlink(rel);
+      return new MemFile(req.rawFlags, `${r.guest === '/' ? '' : r.guest}/#${n.ino} (deleted)`, r.mem.fs, n);
+    }
     const name = `${r.host === '/' ? '' : r.host}/.elfbox-tmpfile-${process.pid}-${Math.random().toString(36).slice(2)}`;
     const fd = host(() => fs.openSync(name, fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL, req.mode));
     try { fs.unlinkSync(name); } catch { /* gone already */ }
@@ -234,6 +340,8 @@ export class Vfs {
     const r = this.resolve(start, p, false);
     if (r.special) throw new SysError(what === 'create' ? (r.exists ? Errno.EEXIST : Errno.EACCES) : Errno.EPERM);
     if (r.guest !== '/' && this.specials(r.guest.slice(0, r.guest.lastIndexOf('/')) || '/')) throw new SysError(Errno.EACCES);
+    if (r.exists && this.mounts.some((m) => m.guest === r.guest)) throw new SysError(Errno.EBUSY); // a mount point
+    this.writable(r.guest);
     return r;
   }
 
@@ -241,6 +349,7 @@ export class Vfs {
     const last = lastComponent(p);
     const r = this.entry(start, p, 'create');
     if (r.exists || last === '.' || last === '..' || r.guest === '/') throw new SysError(Errno.EEXIST);
+    if (r.mem) { r.mem.fs.mkdir(r.mem.rel, mode, this.owner.uid, this.owner.gid); return; }
     host(() => fs.mkdirSync(r.host, { mode }));
   }
 
@@ -252,6 +361,7 @@ export class Vfs {
     if (!r.exists) throw new SysError(Errno.ENOENT);
     if (r.guest === '/') throw new SysError(Errno.EBUSY);
     if (!r.isDir) throw new SysError(Errno.ENOTDIR);
+    if (r.mem) { r.mem.fs.rmdir(r.mem.rel); return; }
     host(() => fs.rmdirSync(r.host));
   }
 
@@ -259,6 +369,7 @@ export class Vfs {
     const r = this.entry(start, p, 'remove');
     if (!r.exists) throw new SysError(Errno.ENOENT);
     if (r.isDir) throw new SysError(Errno.EISDIR);
+    if (r.mem) { r.mem.fs.unlink(r.mem.rel); return; }
     host(() => fs.unlinkSync(r.host));
   }
 
@@ -270,6 +381,9 @@ export class Vfs {
     const b = this.entry(s2, p2, 'create');
     if (!a.exists) throw new SysError(Errno.ENOENT);
     if (a.guest === '/' || b.guest === '/') throw new SysError(Errno.EBUSY);
+    if (this.mountOf(a.guest) !== this.mountOf(b.guest)) throw new SysError(Errno.EXDEV);
+    if (a.isDir && (b.guest + '/').startsWith(a.guest + '/') && a.guest !== b.guest) throw new SysError(Errno.EINVAL);
+    if (a.mem && b.mem) { a.mem.fs.rename(a.mem.rel, b.mem.rel, flags); return; }
     if (a.isDir && (b.guest + '/').startsWith(a.guest + '/') && a.guest !== b.guest) throw new SysError(Errno.EINVAL);
     if (flags & 2) {
       if (flags & 1) throw new SysError(Errno.EINVAL);
@@ -296,6 +410,8 @@ export class Vfs {
     if (a.isDir) throw new SysError(Errno.EPERM);
     const b = this.entry(s2, p2, 'create');
     if (b.exists) throw new SysError(Errno.EEXIST);
+    if (this.mountOf(a.guest) !== this.mountOf(b.guest)) throw new SysError(Errno.EXDEV);
+    if (a.mem && b.mem) { a.mem.fs.link(a.mem.rel, b.mem.rel); return; }
     host(() => fs.linkSync(a.host, b.host));
   }
 
@@ -304,6 +420,7 @@ export class Vfs {
     if (target === '') throw new SysError(Errno.ENOENT);
     const b = this.entry(start, p, 'create');
     if (b.exists) throw new SysError(Errno.EEXIST);
+    if (b.mem) { b.mem.fs.symlink(b.mem.rel, target, this.owner.uid, this.owner.gid); return; }
     host(() => fs.symlinkSync(target, b.host));
   }
 
@@ -312,17 +429,20 @@ export class Vfs {
     const r = this.resolve(start, p, follow);
     if (!r.exists) throw new SysError(Errno.ENOENT);
     if (r.special) throw new SysError(Errno.EPERM);
+    this.writable(r.guest);
     return r;
   }
 
   chmod(start: string, p: string, mode: number, follow = true): void {
     const r = this.target(start, p, follow);
     if (r.isLink) throw new SysError(Errno.EOPNOTSUPP);
+    if (r.mem) { const n = r.mem.fs.get(r.mem.rel); n.mode = (n.mode & ~0o7777) | (mode & 0o7777); return; }
     host(() => fs.chmodSync(r.host, mode & 0o7777));
   }
 
   chown(start: string, p: string, uid: number, gid: number, follow = true): void {
     const r = this.target(start, p, follow);
+    if (r.mem) { const n = r.mem.fs.get(r.mem.rel); if (uid !== -1) n.uid = uid; if (gid !== -1) n.gid = gid; return; }
     const st = host(() => fs.lstatSync(r.host));
     const u = uid === -1 ? st.uid : uid, g = gid === -1 ? st.gid : gid;
     host(() => (r.isLink ? fs.lchownSync : fs.chownSync)(r.host, u, g));
@@ -331,20 +451,23 @@ export class Vfs {
   /** Times in ns since the epoch; undefined = leave as is (UTIME_OMIT). */
   utimens(start: string, p: string, atimeNs: bigint | undefined, mtimeNs: bigint | undefined, follow = true): void {
     const r = this.target(start, p, follow);
+    if (r.mem) { const n = r.mem.fs.get(r.mem.rel); if (atimeNs !== undefined) n.atimeNs = atimeNs; if (mtimeNs !== undefined) n.mtimeNs = mtimeNs; return; }
     setTimes(r.host, r.isLink, atimeNs, mtimeNs);
   }
 
   truncate(start: string, p: string, len: number): void {
     const r = this.target(start, p, true);
     if (r.isDir) throw new SysError(Errno.EISDIR);
+    if (r.mem) { r.mem.fs.get(r.mem.rel).truncate(len); return; }
     host(() => fs.accessSync(r.host, fs.constants.W_OK));
     host(() => fs.truncateSync(r.host, len));
   }
 
   /** statfs of the file system holding a path (the host's, for passthrough). */
-  statfs(start: string, p: string): fs.StatsFs | 'proc' | 'dev' | 'sys' {
+  statfs(start: string, p: string): fs.StatsFs | 'proc' | 'dev' | 'sys' | 'tmpfs' {
     const r = this.resolve(start, p, true);
     if (!r.exists) throw new SysError(Errno.ENOENT);
+    if (r.mem) return 'tmpfs';
     if (r.special || this.specials(r.guest.split('/').slice(0, 2).join('/'))) {
       const top = r.guest.split('/')[1];
       return top === 'proc' ? 'proc' : top === 'sys' ? 'sys' : 'dev';
@@ -360,3 +483,15 @@ export function lastComponent(p: string): string {
 }
 
 export const DIR_STAT_MODE = S_IFDIR | 0o555;
+
+/** Adds the in-memory mounts a run asked for: tmpfs at each guest path, and a memfs root. */
+export function setupMemoryMounts(vfs: Vfs, tmpfs: string[] = [], memfs?: string): void {
+  if (memfs !== undefined) {
+    const m = new MemFs(vfs.owner.uid, vfs.owner.gid, 0o755);
+    const st = host(() => fs.statSync(memfs));
+    if (st.isDirectory()) seedFromDir(m, memfs);
+    else seedFromTar(m, host(() => fs.readFileSync(memfs)));
+    vfs.addMount({ guest: '/', host: '', ro: false, mem: m });
+  }
+  for (const g of tmpfs) vfs.addMount({ guest: g, host: '', ro: false, mem: new MemFs(0, 0, 0o1777) });
+}

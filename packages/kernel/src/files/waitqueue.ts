@@ -1,8 +1,9 @@
 // Readiness waits. An in-kernel object (a pipe, an eventfd) keeps a WaitQueue and notifies it
 // when its state changes; a task that must wait for one or more files parks on a Block made by
-// readinessBlock(), which the first notification wakes. The Block also carries a host promise
-// resolved by the same notification, so the run loop's "every task waits" path is woken too
-// when the change comes from the host (stdin data, a socket).
+// readinessBlock(), which the first notification wakes. When a file is host-driven (stdio, a
+// socket) the Block also carries a host promise resolved by the same notification, so the run
+// loop's "every task waits" path is woken too; waits on in-kernel objects only (pipes, eventfd)
+// carry no promise, so tasks all waiting on each other are reported as a deadlock, not a hang.
 import { Block, type BlockOptions } from '../block.js';
 import type { FileDescription } from './file.js';
 
@@ -30,8 +31,8 @@ export class WaitQueue {
  * calls resume (which typically retries the operation and may block again).
  */
 export function readinessBlock<T>(files: FileDescription[], resume: (timedOut: boolean) => T, opts: BlockOptions = {}): Block<T> {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => { resolve = r; });
+  let resolve: () => void = () => {};
+  const promise = files.some((f) => f.hostDriven) ? new Promise<void>((r) => { resolve = r; }) : undefined;
   const cancels: Array<() => void> = [];
   const cancelAll = () => { for (const c of cancels.splice(0)) c(); };
   // eslint-disable-next-line prefer-const

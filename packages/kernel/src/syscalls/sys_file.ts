@@ -5,6 +5,8 @@ import type { SyscallResult } from '../block.js';
 import { Errno, SysError } from '../errors.js';
 import type { OpenRequest } from '../files/vfs.js';
 import { PipeEnd, makePipe } from '../files/pipe.js';
+import { F_RDLCK, F_UNLCK, F_WRLCK, lockTable } from '../files/locks.js';
+import type { FileDescription } from '../files/file.js';
 import { IOCTL_FIOCLEX, IOCTL_FIONBIO, IOCTL_FIONCLEX, IOCTL_TIOCGPGRP, IOCTL_TIOCSPGRP } from '../files/tty.js';
 import type { Call } from './types.js';
 import { dirStart, fileOf, layouts } from './util.js';
@@ -150,12 +152,7 @@ export function sys_fcntl(c: Call): SyscallResult {
     }
     case FCNTL.F_GETLK: case FCNTL.F_SETLK: case FCNTL.F_SETLKW:
     case FCNTL.F_OFD_GETLK: case FCNTL.F_OFD_SETLK: case FCNTL.F_OFD_SETLKW:
-      // Advisory locks always succeed for a single process (F_GETLK reports the lock free).
-      if (cmd === FCNTL.F_GETLK || cmd === FCNTL.F_OFD_GETLK) {
-        const l = layouts(c).flock;
-        c.write(c.num(2) + l.fields.l_type.offset, Uint8Array.of(FCNTL.F_UNLCK, 0));
-      }
-      return 0;
+      return recordLock(c, f, cmd);
     case FCNTL.F_GETPIPE_SZ:
     case FCNTL.F_SETPIPE_SZ: {
       if (!(f instanceof PipeEnd)) throw new SysError(Errno.EBADF);
@@ -474,10 +471,58 @@ export function sys_openat2(c: Call): SyscallResult {
   return openAt(fake, 0, 1, 2, 3);
 }
 
-/** flock(2): advisory whole-file locks; one process holds them all, so they always succeed. */
+/** flock(2): whole-file locks owned by the open description, independent of fcntl's locks. */
 export function sys_flock(c: Call): SyscallResult {
-  fileOf(c, 0);
-  const op = c.i32(1) & ~4; // LOCK_NB
+  const f = fileOf(c, 0);
+  const raw = c.i32(1);
+  const op = raw & ~4; // LOCK_NB
   if (op !== 1 && op !== 2 && op !== 8) throw new SysError(Errno.EINVAL);
-  return 0;
+  if (f.pathOnly) throw new SysError(Errno.EBADF);
+  const st = f.stat();
+  const type = op === 1 ? F_RDLCK : op === 2 ? F_WRLCK : F_UNLCK;
+  return lockTable(c.kernel).set(`flock:${st.dev}:${st.ino}`, { owner: f, type, start: 0, end: Infinity, pid: c.tg.pid, gone: () => f.refsDropped }, (raw & 4) === 0);
+}
+
+/** fcntl record locks: decode struct flock, then the kernel's lock table (files/locks.ts). */
+function recordLock(c: Call, f: FileDescription, cmd: number): SyscallResult {
+  const L = layouts(c).flock;
+  const addr = c.num(2);
+  const b = c.read(addr, L.size);
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const type = dv.getInt16(L.fields.l_type.offset, true), whence = dv.getInt16(L.fields.l_whence.offset, true);
+  const start = Number(dv.getBigInt64(L.fields.l_start.offset, true)), len = Number(dv.getBigInt64(L.fields.l_len.offset, true));
+  const ofd = cmd === FCNTL.F_OFD_GETLK || cmd === FCNTL.F_OFD_SETLK || cmd === FCNTL.F_OFD_SETLKW;
+  if (ofd && dv.getInt32(L.fields.l_pid.offset, true) !== 0) throw new SysError(Errno.EINVAL);
+  if (type !== F_RDLCK && type !== F_WRLCK && type !== F_UNLCK) throw new SysError(Errno.EINVAL);
+  if (f.pathOnly) throw new SysError(Errno.EBADF);
+  const base = whence === 0 ? 0 : whence === 1 ? ((f as unknown as { pos?: number }).pos ?? 0) : whence === 2 ? Number(f.stat().size) : NaN;
+  if (Number.isNaN(base)) throw new SysError(Errno.EINVAL);
+  let s = base + start, e = len === 0 ? Infinity : s + len - 1;
+  if (len < 0) { e = s - 1; s += len; }
+  if (s < 0 || !Number.isSafeInteger(s)) throw new SysError(Errno.EINVAL);
+  const st = f.stat();
+  const key = `${st.dev}:${st.ino}`;
+  const table = lockTable(c.kernel);
+  const tg = c.tg;
+  const owner: object = ofd ? f : tg;
+  if (cmd === FCNTL.F_GETLK || cmd === FCNTL.F_OFD_GETLK) {
+    if (type === F_UNLCK) throw new SysError(Errno.EINVAL);
+    const x = table.conflict(key, owner, type, s, e);
+    const out = new Uint8Array(L.size);
+    const o = new DataView(out.buffer);
+    o.setInt16(L.fields.l_type.offset, x ? x.type : F_UNLCK, true);
+    if (x) {
+      o.setBigInt64(L.fields.l_start.offset, BigInt(x.start), true);
+      o.setBigInt64(L.fields.l_len.offset, x.end === Infinity ? 0n : BigInt(x.end - x.start + 1), true);
+      o.setInt32(L.fields.l_pid.offset, x.pid, true);
+      c.write(addr, out);
+    } else {
+      c.write(addr + L.fields.l_type.offset, out.subarray(L.fields.l_type.offset, L.fields.l_type.offset + 2));
+    }
+    return 0;
+  }
+  if (type === F_RDLCK && !f.readable) throw new SysError(Errno.EBADF);
+  if (type === F_WRLCK && !f.writable) throw new SysError(Errno.EBADF);
+  const wait = cmd === FCNTL.F_SETLKW || cmd === FCNTL.F_OFD_SETLKW;
+  return table.set(key, { owner, type, start: s, end: e, pid: ofd ? -1 : tg.pid, gone: ofd ? () => f.refsDropped : () => !tg.alive }, wait);
 }

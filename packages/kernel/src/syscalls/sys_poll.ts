@@ -5,7 +5,9 @@ import { Errno, SysError } from '../errors.js';
 import { EventFd, EFD_SEMAPHORE } from '../files/eventfd.js';
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDNORM, POLLWRNORM, type FileDescription } from '../files/file.js';
 import { readinessBlock } from '../files/waitqueue.js';
+import { EPOLLEXCLUSIVE, EpollFile } from '../files/epoll.js';
 import type { Call } from './types.js';
+import { layouts } from './util.js';
 
 const ALWAYS = POLLERR | POLLHUP | POLLNVAL;
 
@@ -130,3 +132,96 @@ function eventfdImpl(c: Call, init: number, flags: number): SyscallResult {
 
 export const sys_eventfd = (c: Call): SyscallResult => eventfdImpl(c, c.u32(0), 0);
 export const sys_eventfd2 = (c: Call): SyscallResult => eventfdImpl(c, c.u32(0), c.i32(1));
+
+// ---- epoll -------------------------------------------------------------------------------------
+
+const EPOLL_CLOEXEC = 0o2000000;
+
+export function sys_epoll_create(c: Call): SyscallResult {
+  if (c.i32(0) <= 0) throw new SysError(Errno.EINVAL);
+  return c.tg.fds.add(new EpollFile(0));
+}
+
+export function sys_epoll_create1(c: Call): SyscallResult {
+  const flags = c.i32(0);
+  if (flags & ~EPOLL_CLOEXEC) throw new SysError(Errno.EINVAL);
+  return c.tg.fds.add(new EpollFile(0), (flags & EPOLL_CLOEXEC) !== 0);
+}
+
+function epollOf(c: Call, n: number): EpollFile {
+  const f = c.tg.fds.get(c.i32(n));
+  if (!(f instanceof EpollFile)) throw new SysError(Errno.EINVAL);
+  return f;
+}
+
+export function sys_epoll_ctl(c: Call): SyscallResult {
+  const ep = epollOf(c, 0);
+  const op = c.i32(1), fd = c.i32(2);
+  const f = c.tg.fds.get(fd);
+  if (f === ep) throw new SysError(Errno.EINVAL);
+  const L = layouts(c).epoll_event;
+  let events = 0, data = 0n;
+  if (op !== 2) {
+    const b = c.read(c.num(3), L.size);
+    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    events = dv.getUint32(L.fields.events.offset, true);
+    data = dv.getBigUint64(L.fields.data.offset, true);
+  }
+  const type = f.stat().mode & 0o170000;
+  if (type === 0o100000 || type === 0o040000) throw new SysError(Errno.EPERM); // regular files and directories can't be watched
+  const cur = ep.interest.get(fd);
+  const live = cur && c.tg.fds.has(fd) && c.tg.fds.get(fd) === cur.file;
+  switch (op) {
+    case 1: // EPOLL_CTL_ADD
+      if (live) throw new SysError(Errno.EEXIST);
+      if (f instanceof EpollFile && f.files().includes(ep)) throw new SysError(Errno.ELOOP);
+      ep.interest.set(fd, { fd, file: f, events, data, disarmed: false });
+      return 0;
+    case 2: // EPOLL_CTL_DEL
+      if (!live) throw new SysError(Errno.ENOENT);
+      ep.interest.delete(fd);
+      return 0;
+    case 3: // EPOLL_CTL_MOD
+      if (!live) throw new SysError(Errno.ENOENT);
+      if (events & EPOLLEXCLUSIVE) throw new SysError(Errno.EINVAL);
+      ep.interest.set(fd, { fd, file: f, events, data, disarmed: false });
+      return 0;
+    default:
+      throw new SysError(Errno.EINVAL);
+  }
+}
+
+function epollWait(c: Call, deadline: number | undefined): SyscallResult {
+  const ep = epollOf(c, 0);
+  const addr = c.num(1), max = c.i32(2);
+  if (max <= 0 || max > 0x7fffffff / 16) throw new SysError(Errno.EINVAL);
+  const L = layouts(c).epoll_event;
+  c.mem.check(addr, L.size * Math.min(max, 1024), 'w');
+  return waitLoop(c, () => {
+    const ready = ep.ready(Math.min(max, 1024), (fd, f) => c.tg.fds.has(fd) && c.tg.fds.get(fd) === f);
+    if (ready.length) {
+      const out = new Uint8Array(L.size * ready.length);
+      const dv = new DataView(out.buffer);
+      ready.forEach(([ev, data], i) => { dv.setUint32(i * L.size + L.fields.events.offset, ev, true); dv.setBigUint64(i * L.size + L.fields.data.offset, data, true); });
+      c.write(addr, out);
+    }
+    return { n: ready.length, files: ep.files() };
+  }, deadline, 'epoll_wait');
+}
+
+export function sys_epoll_wait(c: Call): SyscallResult {
+  const ms = c.i32(3);
+  return epollWait(c, ms < 0 ? undefined : performance.now() + ms);
+}
+
+/** epoll_pwait: the signal mask is checked but not applied during the wait. */
+export function sys_epoll_pwait(c: Call): SyscallResult {
+  if (c.num(4) !== 0 && c.num(5) !== 8) throw new SysError(Errno.EINVAL);
+  const ms = c.i32(3);
+  return epollWait(c, ms < 0 ? undefined : performance.now() + ms);
+}
+
+export function sys_epoll_pwait2(c: Call): SyscallResult {
+  if (c.num(4) !== 0 && c.num(5) !== 8) throw new SysError(Errno.EINVAL);
+  return epollWait(c, deadlineOf(c, c.num(3), false));
+}

@@ -76,6 +76,7 @@ function statfsOf(r: ReturnType<import('../files/vfs.js').Vfs['statfs']>): Uint8
   if (r === 'proc') return encodeStatfs(FS_MAGIC.proc, 4096, 0n, 0n, 0n, 0n, 0n, ST_NOSUID | ST_NODEV | ST_NOEXEC | ST_RELATIME);
   if (r === 'sys') return encodeStatfs(FS_MAGIC.sys, 4096, 0n, 0n, 0n, 0n, 0n, ST_RDONLY | ST_NOSUID | ST_NODEV | ST_NOEXEC | ST_RELATIME);
   if (r === 'dev') return encodeStatfs(FS_MAGIC.dev, 4096, 0n, 0n, 0n, 0n, 0n, ST_NOSUID | ST_RELATIME);
+  if (r === 'tmpfs') return encodeStatfs(FS_MAGIC.dev, 4096, 262144n, 262144n, 262144n, 1048576n, 1048576n, ST_NOSUID | ST_NODEV | ST_RELATIME);
   const n = (v: number | bigint) => BigInt(v);
   return encodeStatfs(Number(r.type) || FS_MAGIC.ext4, Number(r.bsize), n(r.blocks), n(r.bfree), n(r.bavail), n(r.files), n(r.ffree), ST_RELATIME);
 }
