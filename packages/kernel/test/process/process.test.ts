@@ -1,0 +1,192 @@
+// Processes end to end: our own C program (test/process/c/proc.c, built at test time) and
+// Debian's busybox sh, each run natively and under elfbox with the outputs compared. Native
+// outputs are taken first, before elfbox runs make this worker big (a later native spawn can fail
+// with ENOMEM under heuristic overcommit).
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerBackend, run } from '../../src/api.js';
+
+const SRC = fileURLToPath(new URL('./c/proc.c', import.meta.url));
+const BUSYBOX = '/bin/busybox';
+const BUSYBOX_A64 = fileURLToPath(new URL('../../../../tests/.cache/busybox-arm64/bin/busybox', import.meta.url));
+const dec = new TextDecoder();
+
+function build(cc: string, flags: string[], tag: string): string | undefined {
+  if (spawnSync(cc, ['--version'], { stdio: 'ignore' }).status !== 0) return undefined;
+  const h = createHash('sha256').update(readFileSync(SRC)).digest('hex').slice(0, 12);
+  const dir = join(tmpdir(), `elfbox-process-bins-${h}`);
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, `proc-${tag}`);
+  if (!existsSync(out)) {
+    const r = spawnSync(cc, [...flags, '-o', out + '.tmp', SRC], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${cc} proc.c: ${r.stderr}`);
+    renameSync(out + '.tmp', out);
+  }
+  return out;
+}
+
+const MODES = ['status', 'vfork', 'exec', 'pipeline', 'orphan', 'group', 'sigchld'];
+
+const SCRIPT = `echo start
+echo one two three | tr ' ' '\\n' | sort -r
+for i in 1 2 3; do echo "n=$i" | cat; done
+x=$(echo inner; echo two)
+echo "x=[$x]"
+( cd /; pwd; exit 4 ); echo "sub=$?"
+cat <<END
+here $x
+doc
+END
+sleep 0.05 & p=$!; wait $p; echo "bg=$?"
+printf 'a\\nb\\nc\\n' | xargs echo got
+find "$D" -name 'f*' -exec echo found {} \\;
+sh -c 'exit 3'; echo "st=$?"
+false | true; echo "pipe=$?"
+seq 1 5 | while read n; do echo "r$n"; done | tail -2
+for f in a b; do basename /x/$f.txt .txt; done
+echo done
+`;
+
+// traps, kill and wait on background jobs, stop/continue, nested $(...), functions, fds
+const SCRIPT2 = `sleep 5 & p=$!
+kill $p; wait $p; echo "killed=$?"
+(sleep 0.1; echo bg1) & (echo bg2) & wait; echo waited
+trap 'echo trapped' USR1; kill -USR1 $$; echo after
+f() { echo "in f $1"; return 7; }; f x; echo "f=$?"
+echo $(echo $(echo nested))
+r=$(sh -c 'echo out; exit 2'); echo "r=$r st=$?"
+i=0; while [ $i -lt 3 ]; do i=$((i+1)); echo "$i" | wc -c | tr -d ' '; done
+echo abc | { read v; echo "v=$v"; }
+cat /dev/null | head -1; echo "ec=$?"
+set -- a b c; for x; do printf '%s.' "$x"; done; echo
+sh -c 'kill -TERM $$'; echo "sig=$?"
+sh -c 'kill -STOP $$' & sleep 0.2; kill -CONT $!; wait $!; echo "stopcont=$?"
+exec 3>"$D/out3.txt"; echo tofd3 >&3; exec 3>&-; cat "$D/out3.txt"
+echo end
+`;
+
+let dir: string;
+let muslBin: string | undefined;
+let a64Bin: string | undefined;
+const native: Record<string, { out: string; status: number | null }> = {};
+
+function nativeRun(cmd: string, args: string[], env: Record<string, string> = {}): { out: string; status: number | null } {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env, timeout: 30_000 });
+  if (r.error) throw r.error;
+  return { out: r.stdout + r.stderr, status: r.status };
+}
+
+async function elfbox(path: string, argv: string[], env: Record<string, string> = {}): Promise<{ out: string; status: number }> {
+  const r = await run({ path, argv, env, stdout: 'capture', stderr: 'capture', cpu: 'ts' });
+  return { out: dec.decode(r.stdout) + dec.decode(r.stderr), status: r.status };
+}
+
+const modeArgs = (m: string, d: string) => (m === 'exec' ? [m, d] : [m]);
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'elfbox-proc-'));
+  mkdirSync(join(dir, 'n'));
+  mkdirSync(join(dir, 'e'));
+  mkdirSync(join(dir, 'a'));
+  writeFileSync(join(dir, 'f1'), 'x');
+  writeFileSync(join(dir, 'script.sh'), SCRIPT);
+  writeFileSync(join(dir, 'script2.sh'), SCRIPT2);
+  muslBin = build('musl-gcc', ['-static', '-O1'], 'musl-x86_64');
+  a64Bin = build('aarch64-linux-gnu-gcc', ['-static', '-O1'], 'glibc-aarch64');
+  if (muslBin) for (const m of MODES) native[m] = nativeRun(muslBin, [muslBin, ...modeArgs(m, join(dir, 'n'))].slice(1));
+  if (existsSync(BUSYBOX)) {
+    native.script = nativeRun(BUSYBOX, ['sh', join(dir, 'script.sh')], { PATH: '/usr/bin:/bin', D: dir });
+    native.exit3 = nativeRun(BUSYBOX, ['sh', '-c', 'exit 3']);
+    native.script2 = nativeRun(BUSYBOX, ['sh', join(dir, 'script2.sh')], { PATH: '/usr/bin:/bin', D: dir });
+  }
+  registerBackend((await import('@elfbox/cpu-x86_64')).backend);
+  registerBackend((await import('@elfbox/cpu-aarch64')).backend);
+}, 120_000);
+
+describe('our process tests: elfbox == native (x86-64 musl, TypeScript CPU)', () => {
+  for (const m of MODES) {
+    it(m, async (ctx) => {
+      if (!muslBin) ctx.skip();
+      const r = await elfbox(muslBin!, [muslBin!, ...modeArgs(m, join(dir, 'e'))]);
+      expect(r.out.split(join(dir, 'e')).join('DIR')).toBe(native[m].out.split(join(dir, 'n')).join('DIR'));
+      expect(r.status).toBe(native[m].status);
+    });
+  }
+
+  it('a fork bomb ends at RLIMIT_NPROC with EAGAIN', async (ctx) => {
+    if (!muslBin) ctx.skip();
+    const r = await elfbox(muslBin!, [muslBin!, 'nproc']);
+    expect(r.out).toBe('forks before EAGAIN: 7 (errno 11)\n');
+    expect(r.status).toBe(128 + 9); // kill(0, SIGKILL) ends the whole group, the caller too
+  });
+});
+
+describe('fork on the Unicorn backend (one engine per address space)', () => {
+  for (const m of ['status', 'pipeline', 'vfork']) {
+    it(m, async (ctx) => {
+      const u = await import('@elfbox/cpu-unicorn');
+      if (!muslBin || !u.isUnicornAvailable()) ctx.skip();
+      const r = await run({ path: muslBin!, argv: [muslBin!, m], backend: u.backend, stdout: 'capture', stderr: 'capture' });
+      expect(dec.decode(r.stdout) + dec.decode(r.stderr)).toBe(native[m].out);
+      expect(r.status).toBe(native[m].status);
+    });
+  }
+});
+
+describe('the same program for aarch64 under elfbox prints what x86-64 prints natively', () => {
+  // qemu-aarch64 is no oracle here: it cannot exec without binfmt_misc and ignores subreapers.
+  for (const m of ['status', 'exec', 'pipeline', 'orphan', 'group']) {
+    it(m, async (ctx) => {
+      if (!a64Bin || !muslBin) ctx.skip();
+      const r = await elfbox(a64Bin!, [a64Bin!, ...modeArgs(m, join(dir, 'a'))]);
+      expect(r.out.split(join(dir, 'a')).join('DIR')).toBe(native[m].out.split(join(dir, 'n')).join('DIR'));
+    });
+  }
+});
+
+describe('exec picks the CPU by the ELF machine', () => {
+  it('an aarch64 process forks and execs an x86-64 program, and the other way round', async (ctx) => {
+    if (!a64Bin || !muslBin) ctx.skip();
+    const r1 = await elfbox(a64Bin!, [a64Bin!, 'xexec', muslBin!]);
+    expect(r1.out).toBe('hello from exec\nxexec: exited 0\n');
+    const r2 = await elfbox(muslBin!, [muslBin!, 'xexec', a64Bin!]);
+    expect(r2.out).toBe('hello from exec\nxexec: exited 0\n');
+  });
+});
+
+describe('busybox sh: elfbox == native', () => {
+  it('pipelines, subshells, $(...), here-documents, background jobs, xargs, find -exec, loops', async (ctx) => {
+    if (!native.script) ctx.skip();
+    const r = await elfbox(BUSYBOX, ['sh', join(dir, 'script.sh')], { PATH: '/usr/bin:/bin', D: dir });
+    expect(r.out).toBe(native.script.out);
+    expect(r.status).toBe(native.script.status);
+  });
+
+  it('traps, kill and wait on background jobs, stop/continue, functions, fds', async (ctx) => {
+    if (!native.script2) ctx.skip();
+    const r = await elfbox(BUSYBOX, ['sh', join(dir, 'script2.sh')], { PATH: '/usr/bin:/bin', D: dir });
+    expect(r.out).toBe(native.script2.out);
+    expect(r.status).toBe(native.script2.status);
+  });
+
+  it("sh -c 'exit 3'", async (ctx) => {
+    if (!native.exit3) ctx.skip();
+    const r = await elfbox(BUSYBOX, ['sh', '-c', 'exit 3']);
+    expect(r.status).toBe(3);
+    expect(native.exit3.status).toBe(3);
+  });
+
+  it('arm64 busybox sh runs a pipeline and a subshell (tests/fetch-busybox-arm64.sh)', async (ctx) => {
+    if (!existsSync(BUSYBOX_A64)) ctx.skip();
+    const script = 'echo b a c | tr " " "\\n" | sort | tr -d "\\n"; echo; x=$(echo sub); (exit 5); echo "$x $?"';
+    const r = await elfbox(BUSYBOX_A64, ['sh', '-c', script], {});
+    const q = spawnSync('qemu-aarch64', [BUSYBOX_A64, 'sh', '-c', script], { encoding: 'utf8', env: {} });
+    expect(r.out).toBe('abc\nsub 5\n');
+    if (!q.error) expect(r.out).toBe(q.stdout);
+  });
+});
