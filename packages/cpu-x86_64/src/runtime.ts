@@ -403,7 +403,7 @@ export function crc32c(acc: number, l: number, h: number, size: number): number 
 /** CPUID.1:EDX: FPU TSC CX8 CMOV CLFSH MMX FXSR SSE SSE2. */
 export const CPUID1_EDX = (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 23) | (1 << 24) | (1 << 25) | (1 << 26);
 /** CPUID.1:ECX: SSE3 SSSE3 CX16 SSE4.1 SSE4.2 MOVBE POPCNT (set from what sse.ts implements). */
-export let CPUID1_ECX = (1 << 0) | (1 << 9) | (1 << 13) | (1 << 19) | (1 << 22) | (1 << 23);
+export let CPUID1_ECX = (1 << 0) | (1 << 9) | (1 << 13) | (1 << 19) | (1 << 20) | (1 << 22) | (1 << 23);
 export function setCpuid1Ecx(v: number): void { CPUID1_ECX = v; }
 
 const BRAND = 'elfbox x86-64 (TypeScript)';

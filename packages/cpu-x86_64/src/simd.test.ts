@@ -41,6 +41,41 @@ describe('SSE', () => {
     expect(f64(xmm(m, 2))).toBe(Math.SQRT2);
     expect(m.cpu.getReg(6)).toBe(BigInt(0x3f80 | 0x20)); // RC=down kept, PE set by the inexact conversion
   });
+  it('SSE4.2 pcmpistri/pcmpestri/pcmpistrm: strchr, strstr, ranges and the flags', () => {
+    const m = runAsm(`
+      lea rdi, [${DATA}]
+      mov rax, 0x6f77206f6c6c6568
+      mov [rdi], rax
+      mov dword ptr [rdi + 8], 0x646c72
+      mov dword ptr [rdi + 16], 0x6f77
+      movdqu xmm1, [rdi]
+      movdqu xmm2, [rdi + 16]
+      pcmpistri xmm2, xmm1, 0x0c
+      mov r8d, ecx
+      setc r9b
+      setz r10b
+      sets r11b
+      mov dword ptr [rdi + 32], 0x7a61
+      movdqu xmm3, [rdi + 32]
+      pcmpistri xmm3, xmm1, 0x44
+      mov r12d, ecx
+      mov eax, 1
+      mov edx, 16
+      pcmpestri xmm2, xmm1, 0x00
+      mov r13d, ecx
+      pcmpistrm xmm3, xmm1, 0x04
+      movd r14d, xmm0
+      pcmpistrm xmm3, xmm1, 0x44
+      movq r15, xmm0`);
+    expect(m.cpu.getReg(8)).toBe(6n); // "wo" first occurs at index 6 of "hello world"
+    expect(m.cpu.getReg(9) & 0xffn).toBe(1n); // CF: a match
+    expect(m.cpu.getReg(10) & 0xffn).toBe(1n); // ZF: xmm1's string ends inside the register
+    expect(m.cpu.getReg(11) & 0xffn).toBe(1n); // SF: xmm2's too
+    expect(m.cpu.getReg(12)).toBe(10n); // last of 'a'..'z' in "hello world": the 'd' at 10
+    expect(m.cpu.getReg(13)).toBe(6n); // explicit length 1: 'w' first at 6
+    expect(m.cpu.getReg(14)).toBe(0x7dfn); // letters of "hello world" as a bit mask
+    expect(m.cpu.getReg(15)).toBe(0xffff00ffffffffffn); // byte mask of the first 8 bytes (byte 5, the space, is 0)
+  });
   it('ucomisd flags and default NaN', () => {
     const m = runAsm(`
       xorpd xmm0, xmm0
@@ -116,6 +151,39 @@ describe('x87', () => {
     expect(m.mem.readU16(DATA + 24)).toBe(0x3ffd);
     expect(new DataView(m.mem.read(DATA + 32, 8).buffer).getFloat64(0, true)).toBe(Math.PI);
     expect(Number(m.cpu.getReg(0) >> 11n) & 7).toBe(0); // TOP back to 0
+  });
+  it('x87 status details: stack underflow, partial fprem, fsqrt of a wide mantissa, correctly rounded fsin', () => {
+    const m = runAsm(`
+      fld st(0)
+      fnstsw ax
+      mov r8d, eax
+      fstp st(0)
+      fninit
+      mov dword ptr [${DATA}], 3
+      fild dword ptr [${DATA}]
+      mov dword ptr [${DATA}], 0x72800000
+      fld dword ptr [${DATA}]
+      fprem
+      fnstsw ax
+      mov r9d, eax
+      fstp st(0)
+      fstp st(0)
+      mov dword ptr [${DATA}], 0x4b800001
+      fld dword ptr [${DATA}]
+      fsqrt
+      fstp tbyte ptr [${DATA} + 16]
+      fld1
+      fsin
+      fstp tbyte ptr [${DATA} + 32]
+      fnstsw ax`);
+    expect(Number(m.cpu.getReg(8)) & 0x241).toBe(0x41); // IE|SF, C1 = 0 (underflow)
+    expect(Number(m.cpu.getReg(9)) & 0x400).toBe(0x400); // 2^102 rem 3: exponent gap >= 64, C2 = 1 (partial)
+    // sqrt(2^24 + 2): the Newton iteration must converge from above (this once hung)
+    expect(m.mem.readU16(DATA + 24)).toBe(0x400b);
+    expect(m.mem.readU64(DATA + 16)).toBe(0x8000007fffffc000n);
+    // sin(1) = 0.8414709848078965066525023216303 -> 0xD76AA47848677021 (nearest) * 2^-64, PE set
+    expect(m.mem.readU64(DATA + 32)).toBe(0xd76aa47848677021n);
+    expect(Number(m.cpu.getReg(0)) & 0x20).toBe(0x20);
   });
   it('fcomi sets EFLAGS and fistp rounds per FCW', () => {
     const m = runAsm(`

@@ -388,10 +388,98 @@ function errSign(k: number, a: number, b: number, r: number): number {
 function opOf(k: number, a: number, b: number): number {
   switch (k) { case 0: return a + b; case 1: return a - b; case 2: return a * b; case 3: return a / b; default: return Math.sqrt(a); }
 }
+// ---- exact float64 slow path (BigInt): tiny results, where the float64 residuals underflow ----------
+/** |x| = M * 2^E for a finite nonzero float64. */
+function decomp64(x: number): [bigint, number] {
+  f64b[0] = x;
+  const hi = i32b[1], lo = i32b[0] >>> 0, ex = (hi >>> 20) & 0x7ff;
+  let m = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  if (ex === 0) return [m, -1074];
+  m |= 1n << 52n;
+  return [m, ex - 1075];
+}
+const sgn = (x: number): boolean => x < 0 || Object.is(x, -0);
+function bitLen(m: bigint): number { return m === 0n ? 0 : m.toString(2).length; }
+function isqrt(n: bigint): bigint {
+  if (n < 2n) return n;
+  let x = 1n << BigInt((bitLen(n) >> 1) + 1);
+  for (;;) { const y = (x + n / x) >> 1n; if (y >= x) return x; x = y; }
+}
+/** Rounds (neg ? -1 : 1) * (M + sticky) * 2^E to float64 per rcv, setting PE/UE/OE; tininess after rounding. */
+function roundExact64(c: Xc, neg: boolean, M: bigint, E: number, sticky: boolean, rcv: number): number {
+  if (M === 0n && !sticky) return neg ? -0 : 0;
+  const nb = bitLen(M);
+  const rnd = (lsb: number): [bigint, boolean] => {
+    const sh = lsb - E;
+    if (sh <= 0) return [M << BigInt(-sh), sticky];
+    const q = M >> BigInt(sh), rem = M - (q << BigInt(sh)), half = 1n << BigInt(sh - 1);
+    const inexact = rem !== 0n || sticky;
+    let inc = false;
+    if (rcv === 0) inc = rem > half || (rem === half && (sticky || (q & 1n) === 1n));
+    else if (rcv === 1) inc = neg && inexact;
+    else if (rcv === 2) inc = !neg && inexact;
+    return [inc ? q + 1n : q, inexact];
+  };
+  const lsbFree = E + nb - 53;
+  const lsb = Math.max(lsbFree, -1074);
+  const [q, inexact] = rnd(lsb);
+  const mag = Number(q) * 2 ** lsb;
+  if (inexact) {
+    c.mxcsr |= PE;
+    // tiny if rounding to 53 bits with an unbounded exponent stays below 2^-1022
+    const [qf] = rnd(lsbFree);
+    if (bitLen(qf) + lsbFree - 1 < -1022) c.mxcsr |= UE;
+  }
+  if (mag > Number.MAX_VALUE || !isFinite(mag)) {
+    c.mxcsr |= OE | PE;
+    const toMax = rcv === 3 || (rcv === 1 && !neg) || (rcv === 2 && neg);
+    return (neg ? -1 : 1) * (toMax ? Number.MAX_VALUE : Infinity);
+  }
+  return neg ? -mag : mag;
+}
+/** op k (0 add 1 sub 2 mul 3 div 4 sqrt) on finite float64 operands, computed exactly and rounded once. */
+function exact64(c: Xc, k: number, a: number, b: number, rcv: number): number {
+  if (k <= 1) {
+    const bb = k === 0 ? b : -b;
+    if (a === 0 || bb === 0) return a + bb;
+    const [ma, ea] = decomp64(a), [mb, eb] = decomp64(bb);
+    const e = Math.min(ea, eb);
+    const s = (a < 0 ? -ma : ma) * (1n << BigInt(ea - e)) + (bb < 0 ? -mb : mb) * (1n << BigInt(eb - e));
+    if (s === 0n) return rcv === 1 ? -0 : 0;
+    return roundExact64(c, s < 0n, s < 0n ? -s : s, e, false, rcv);
+  }
+  if (k === 2) {
+    const neg = sgn(a) !== sgn(b);
+    if (a === 0 || b === 0) return neg ? -0 : 0;
+    const [ma, ea] = decomp64(a), [mb, eb] = decomp64(b);
+    return roundExact64(c, neg, ma * mb, ea + eb, false, rcv);
+  }
+  if (k === 3) {
+    const neg = sgn(a) !== sgn(b);
+    if (a === 0) return neg ? -0 : 0;
+    const [ma, ea] = decomp64(a), [mb, eb] = decomp64(b);
+    const K = Math.max(0, 64 + bitLen(mb) - bitLen(ma));
+    const num = ma << BigInt(K), q = num / mb;
+    return roundExact64(c, neg, q, ea - eb - K, q * mb !== num, rcv);
+  }
+  if (a === 0) return a;
+  const [ma, ea] = decomp64(a);
+  let K = Math.max(0, 130 - bitLen(ma));
+  if ((ea - K) & 1) K++;
+  const n = ma << BigInt(K), q = isqrt(n);
+  return roundExact64(c, false, q, (ea - K) / 2, q * q !== n, rcv);
+}
+
+/** Outside the magnitude range where the float64 error terms are exact. */
+function out(x: number): boolean { const m = Math.abs(x); return m !== 0 && (m < 1e-250 || m > 1e250); }
 /** Rounds op k per MXCSR for float64 (single=false) or float32 operands; records flags in c.mxcsr. */
 function rounded(c: Xc, k: number, a: number, b: number, single: boolean): number {
   const rcv = (c.mxcsr >> 13) & 3;
   const d = opOf(k, a, b);
+  if (!single && k >= 2 && d === d && isFinite(a) && isFinite(b) && !(k === 3 && (b === 0 || !isFinite(b)))) {
+    // products, quotients and roots whose float64 residual would underflow or overflow
+    if ((out(d) || out(a) || (k !== 4 && out(b)) || (d === 0 && a !== 0 && (k === 4 || b !== 0))) && (k !== 4 || a > 0)) return exact64(c, k, a, b, rcv);
+  }
   if (d !== d) { c.mxcsr |= IE; return d; }
   if (k === 3 && b === 0 && a === a && a !== 0 && isFinite(a)) c.mxcsr |= ZE;
   if (!isFinite(d)) {
@@ -421,13 +509,17 @@ function rounded(c: Xc, k: number, a: number, b: number, single: boolean): numbe
   if (sg !== sg) return r; // residual not computable (extreme exponents): keep nearest
   if (sg === 0) return r;
   c.mxcsr |= PE;
-  if (Math.abs(r) < (single ? MIN_NORMAL32 : MIN_NORMAL64)) c.mxcsr |= UE;
-  if (rcv === 0) return r;
-  const up = single ? nextUp32 : nextUp64, down = single ? nextDown32 : nextDown64;
-  if (rcv === 1 && sg < 0) return down(r);
-  if (rcv === 2 && sg > 0) return up(r);
-  if (rcv === 3) { if (sg < 0 && r > 0) return down(r); if (sg > 0 && r < 0) return up(r); }
-  return r;
+  let v = r;
+  if (rcv !== 0) {
+    const up = single ? nextUp32 : nextUp64, down = single ? nextDown32 : nextDown64;
+    if (rcv === 1 && sg < 0) v = down(r);
+    else if (rcv === 2 && sg > 0) v = up(r);
+    else if (rcv === 3) { if (sg < 0 && r > 0) v = down(r); else if (sg > 0 && r < 0) v = up(r); }
+  }
+  // Overflow when the directed step left the finite range; tininess is judged after rounding.
+  if (!isFinite(v)) c.mxcsr |= OE;
+  else if (Math.abs(v) < (single ? MIN_NORMAL32 : MIN_NORMAL64)) c.mxcsr |= UE;
+  return v;
 }
 function isSnan64(c: Xc, r: number, lane: number): boolean {
   const hi = c.X32[r * 4 + lane * 2 + 1];
@@ -531,13 +623,13 @@ export function addsubpd(c: Xc, d: number, s: number): void { const F = c.XF64; 
 /** ucomisd/comisd (and the ss forms): returns ZF/PF/CF flags. */
 export function ucomisd(c: Xc, d: number, s: number, signaling = 0): number {
   const a = c.XF64[d * 2], b = c.XF64[s * 2];
-  if (den64(a) || den64(b)) c.mxcsr |= DE;
+  if ((den64(a) || den64(b)) && a === a && b === b) c.mxcsr |= DE; // a NaN operand takes precedence over DE
   if (a !== a || b !== b) { if (signaling || isSnan64(c, d, 0) || isSnan64(c, s, 0)) c.mxcsr |= IE; return 0x45; }
   return a < b ? 1 : a === b ? 0x40 : 0;
 }
 export function ucomiss(c: Xc, d: number, s: number, signaling = 0): number {
   const a = c.XF32[d * 4], b = c.XF32[s * 4];
-  if (den32(a) || den32(b)) c.mxcsr |= DE;
+  if ((den32(a) || den32(b)) && a === a && b === b) c.mxcsr |= DE;
   if (a !== a || b !== b) { if (signaling || isSnan32(c, d, 0) || isSnan32(c, s, 0)) c.mxcsr |= IE; return 0x45; }
   return a < b ? 1 : a === b ? 0x40 : 0;
 }
@@ -598,7 +690,8 @@ const rc = (c: Xc) => (c.mxcsr >> 13) & 3;
 let CVT_FLAGS = 0;
 function toInt(v: number, w: number, mode: number): void {
   const r = v !== v ? NaN : roundMode(v, mode);
-  if (r === r && r !== v) CVT_FLAGS |= PE;
+  // an invalid conversion reports IE alone (no PE)
+  if (r === r && r !== v && (w ? r >= -9223372036854775808 && r < 9223372036854775808 : r >= -2147483648 && r <= 2147483647)) CVT_FLAGS |= PE;
   if (w) {
     if (!(r >= -9223372036854775808 && r < 9223372036854775808)) { CVT_FLAGS |= IE; S.lo = 0; S.hi = 0x80000000 | 0; return; }
     const b = BigInt.asUintN(64, BigInt(r));
@@ -685,7 +778,13 @@ export function cvtss2sd(c: Xc, d: number, s: number): void {
 }
 export function cvtps2pd(c: Xc, d: number, s: number): void {
   for (let l = 0; l < 2; l++) { if (isSnan32(c, s, l)) c.mxcsr |= IE; else if (den32(c.XF32[s * 4 + l])) c.mxcsr |= DE; }
-  const a = c.XF32[s * 4], b = c.XF32[s * 4 + 1]; put64(c, d, 0, a); put64(c, d, 1, b);
+  const x0 = c.X32[s * 4], x1 = c.X32[s * 4 + 1];
+  for (let l = 0; l < 2; l++) {
+    const x = l ? x1 : x0;
+    f32b[0] = 0; i32f[0] = x; const v = f32b[0];
+    if (v !== v) { c.X32[d * 4 + 2 * l + 1] = (x & 0x80000000) | 0x7ff80000 | ((x & 0x3fffff) >>> 3); c.X32[d * 4 + 2 * l] = x << 29; }
+    else c.XF64[d * 2 + l] = v;
+  }
 }
 export function cvtpd2ps(c: Xc, d: number, s: number): void {
   for (let l = 0; l < 2; l++) if (isSnan64(c, s, l)) c.mxcsr |= IE;
@@ -707,10 +806,56 @@ export function cvtpd2dq(c: Xc, d: number, s: number): void { cvtToDq(c, d, [c.X
 export function cvttpd2dq(c: Xc, d: number, s: number): void { cvtToDq(c, d, [c.XF64[s * 2], c.XF64[s * 2 + 1]], 3); }
 
 // ---- SSE4.1 rounding --------------------------------------------------------------------------
-export function roundsd(c: Xc, d: number, s: number, imm: number): void { const v = c.XF64[s * 2]; put64(c, d, 0, v !== v ? v : roundF(v, imm & 4 ? rc(c) : imm & 3)); }
-export function roundss(c: Xc, d: number, s: number, imm: number): void { const v = c.XF32[s * 4]; put32(c, d, 0, v !== v ? v : Math.fround(roundF(v, imm & 4 ? rc(c) : imm & 3))); }
-export function roundpd(c: Xc, d: number, s: number, imm: number): void { for (let l = 0; l < 2; l++) { const v = c.XF64[s * 2 + l]; put64(c, d, l, roundF(v, imm & 4 ? rc(c) : imm & 3)); } }
-export function roundps(c: Xc, d: number, s: number, imm: number): void { for (let l = 0; l < 4; l++) { const v = c.XF32[s * 4 + l]; put32(c, d, l, Math.fround(roundF(v, imm & 4 ? rc(c) : imm & 3))); } }
+// imm bit 2: use MXCSR.RC instead of bits 1:0; bit 3: suppress PE. NaNs: sNaN -> IE, quieted.
+function round32b(c: Xc, x: number, imm: number): number {
+  if ((x & 0x7f800000) === 0x7f800000 && (x & 0x7fffff) !== 0) { if (!(x & 0x400000)) c.mxcsr |= IE; return x | 0x400000; }
+  const v = f32of(x), r = Math.fround(roundF(v, imm & 4 ? rc(c) : imm & 3));
+  if (r !== v && !(imm & 8)) c.mxcsr |= PE;
+  return bits32(r);
+}
+function round64l(c: Xc, d: number, s: number, l: number, imm: number): void {
+  const hi = c.X32[s * 4 + 2 * l + 1], lo = c.X32[s * 4 + 2 * l];
+  if ((hi & 0x7ff00000) === 0x7ff00000 && ((hi & 0xfffff) | lo) !== 0) {
+    if (!(hi & 0x80000)) c.mxcsr |= IE;
+    c.X32[d * 4 + 2 * l] = lo; c.X32[d * 4 + 2 * l + 1] = hi | 0x80000; return;
+  }
+  const v = c.XF64[s * 2 + l], r = roundF(v, imm & 4 ? rc(c) : imm & 3);
+  if (r !== v && !(imm & 8)) c.mxcsr |= PE;
+  c.XF64[d * 2 + l] = r;
+}
+export function roundsd(c: Xc, d: number, s: number, imm: number): void { round64l(c, d, s, 0, imm); }
+export function roundss(c: Xc, d: number, s: number, imm: number): void { c.X32[d * 4] = round32b(c, c.X32[s * 4], imm); }
+export function roundpd(c: Xc, d: number, s: number, imm: number): void { for (let l = 0; l < 2; l++) round64l(c, d, s, l, imm); }
+export function roundps(c: Xc, d: number, s: number, imm: number): void { for (let l = 0; l < 4; l++) c.X32[d * 4 + l] = round32b(c, c.X32[s * 4 + l], imm); }
+function f32of(b: number): number { i32f[0] = b; return f32b[0]; }
+function bits32(v: number): number { if (v !== v) return 0xffc00000 | 0; f32b[0] = v; return i32f[0]; }
+const nanB32 = (x: number) => (x & 0x7f800000) === 0x7f800000 && (x & 0x7fffff) !== 0;
+/** One single-precision op (k as in rounded) on bit images, with x86 NaN propagation and MXCSR flags. */
+function op32b(c: Xc, k: number, a: number, b: number): number {
+  const x = f32of(a), y = f32of(b);
+  if ((den32(x) || den32(y)) && x === x && y === y) c.mxcsr |= DE; // a NaN operand takes precedence
+  if (nanB32(a) || nanB32(b)) {
+    if ((nanB32(a) && !(a & 0x400000)) || (nanB32(b) && !(b & 0x400000))) c.mxcsr |= IE;
+    return (nanB32(a) ? a : b) | 0x400000;
+  }
+  return bits32(rounded(c, k, x, y, true));
+}
+const B64 = { lo: 0, hi: 0 };
+const nanB64 = (lo: number, hi: number) => (hi & 0x7ff00000) === 0x7ff00000 && ((hi & 0xfffff) | lo) !== 0;
+/** The float64 counterpart of op32b on (lo, hi) halves; result in B64. */
+function op64b(c: Xc, k: number, alo: number, ahi: number, blo: number, bhi: number): void {
+  i32b[0] = alo; i32b[1] = ahi; const x = f64b[0];
+  i32b[0] = blo; i32b[1] = bhi; const y = f64b[0];
+  if ((den64(x) || den64(y)) && x === x && y === y) c.mxcsr |= DE;
+  const na = nanB64(alo, ahi), nb = nanB64(blo, bhi);
+  if (na || nb) {
+    if ((na && !(ahi & 0x80000)) || (nb && !(bhi & 0x80000))) c.mxcsr |= IE;
+    B64.lo = na ? alo : blo; B64.hi = (na ? ahi : bhi) | 0x80000; return;
+  }
+  const r = rounded(c, k, x, y, false);
+  if (r !== r) { B64.lo = 0; B64.hi = DEFAULT_NAN_HI; return; }
+  f64b[0] = r; B64.lo = i32b[0]; B64.hi = i32b[1];
+}
 function roundF(v: number, mode: number): number {
   if (!isFinite(v) || v === 0) return v;
   const r = roundMode(v, mode);
@@ -819,17 +964,21 @@ export function insertps(c: Xc, d: number, s: number, imm: number): void {
   c.X32[d * 4 + ((imm >> 4) & 3)] = src;
   for (let i = 0; i < 4; i++) if (imm & (1 << i)) c.X32[d * 4 + i] = 0;
 }
+// dpps/dppd: products of the lanes selected by imm[7:4] (others +0.0), summed pairwise
+// ((p0 + p1) + (p2 + p3)), every step rounded per MXCSR; the sum goes to the lanes of imm[3:0].
 export function dpps(c: Xc, d: number, s: number, imm: number): void {
-  const F = c.XF32; let sum = 0;
-  const p = [0, 1, 2, 3].map((i) => (imm & (16 << i) ? Math.fround(F[d * 4 + i] * F[s * 4 + i]) : 0));
-  sum = Math.fround(Math.fround(p[0] + p[1]) + Math.fround(p[2] + p[3]));
-  for (let i = 0; i < 4; i++) put32(c, d, i, imm & (1 << i) ? sum : 0);
+  const X = c.X32, p = [0, 0, 0, 0];
+  for (let i = 0; i < 4; i++) if (imm & (16 << i)) p[i] = op32b(c, 2, X[d * 4 + i], X[s * 4 + i]);
+  const sum = op32b(c, 0, op32b(c, 0, p[0], p[1]), op32b(c, 0, p[2], p[3]));
+  for (let i = 0; i < 4; i++) X[d * 4 + i] = imm & (1 << i) ? sum : 0;
 }
 export function dppd(c: Xc, d: number, s: number, imm: number): void {
-  const F = c.XF64;
-  const p0 = imm & 16 ? F[d * 2] * F[s * 2] : 0, p1 = imm & 32 ? F[d * 2 + 1] * F[s * 2 + 1] : 0;
-  const sum = p0 + p1;
-  for (let i = 0; i < 2; i++) put64(c, d, i, imm & (1 << i) ? sum : 0);
+  const X = c.X32;
+  let p0l = 0, p0h = 0, p1l = 0, p1h = 0;
+  if (imm & 16) { op64b(c, 2, X[d * 4], X[d * 4 + 1], X[s * 4], X[s * 4 + 1]); p0l = B64.lo; p0h = B64.hi; }
+  if (imm & 32) { op64b(c, 2, X[d * 4 + 2], X[d * 4 + 3], X[s * 4 + 2], X[s * 4 + 3]); p1l = B64.lo; p1h = B64.hi; }
+  op64b(c, 0, p0l, p0h, p1l, p1h);
+  for (let i = 0; i < 2; i++) { X[d * 4 + 2 * i] = imm & (1 << i) ? B64.lo : 0; X[d * 4 + 2 * i + 1] = imm & (1 << i) ? B64.hi : 0; }
 }
 export function mpsadbw(c: Xc, d: number, s: number, imm: number): void {
   const u = c.XU8, v = c.XDV;
@@ -857,4 +1006,99 @@ export function addsubps(c: Xc, d: number, s: number): void {
   const F = c.XF32;
   const r = [F[d * 4] - F[s * 4], F[d * 4 + 1] + F[s * 4 + 1], F[d * 4 + 2] - F[s * 4 + 2], F[d * 4 + 3] + F[s * 4 + 3]];
   for (let i = 0; i < 4; i++) put32(c, d, i, Math.fround(r[i]));
+}
+
+// ---- SSE4.2 string compares (pcmpestri/pcmpestrm/pcmpistri/pcmpistrm) ------------------------------
+/**
+ * The shared core of the four forms. a = xmm1 (the "set" or pattern), b = xmm2/m128 (the data).
+ * la/lb: explicit lengths (-1 = implicit: up to the first zero element). imm bits 1:0 element
+ * format (ub uw sb sw), 3:2 aggregation (equal any, ranges, equal each, equal ordered), 5:4
+ * polarity. Returns IntRes2 (bit i = element i); PCMP.lenA/lenB hold the valid lengths.
+ */
+export const PCMP = { lenA: 0, lenB: 0 };
+function pcmpElems(c: Xc, r: number, words: boolean, signed: boolean, out: Int32Array): void {
+  const v = c.XDV;
+  const n = words ? 8 : 16;
+  for (let i = 0; i < n; i++) {
+    out[i] = words ? (signed ? v.getInt16(r * 16 + i * 2, true) : v.getUint16(r * 16 + i * 2, true))
+      : (signed ? v.getInt8(r * 16 + i) : v.getUint8(r * 16 + i));
+  }
+}
+const pcA = new Int32Array(16), pcB = new Int32Array(16);
+function pcmpLen(e: Int32Array, n: number, explicit: number): number {
+  if (explicit >= 0) return explicit < n ? explicit : n;
+  for (let i = 0; i < n; i++) if (e[i] === 0) return i;
+  return n;
+}
+/** |len| saturated to n; len given as lo/hi int32 halves (hi used with REX.W). */
+function explicitLen(lo: number, hi: number, w: number, n: number): number {
+  let neg: boolean, big: boolean, mag: number;
+  if (w) {
+    neg = hi < 0;
+    let l = lo, h = hi;
+    if (neg) { l = (-lo) | 0; h = (~hi + (lo === 0 ? 1 : 0)) | 0; }
+    big = h !== 0; mag = l >>> 0;
+  } else {
+    neg = lo < 0; big = false; mag = neg ? -lo : lo;
+  }
+  if (big || mag > n) return n;
+  return mag;
+}
+function pcmpCore(c: Xc, a: number, b: number, imm: number, la: number, lb: number): number {
+  const words = (imm & 1) !== 0, signed = (imm & 2) !== 0, n = words ? 8 : 16;
+  pcmpElems(c, a, words, signed, pcA); pcmpElems(c, b, words, signed, pcB);
+  const lA = pcmpLen(pcA, n, la), lB = pcmpLen(pcB, n, lb);
+  PCMP.lenA = lA; PCMP.lenB = lB;
+  const agg = (imm >> 2) & 3;
+  let res = 0;
+  if (agg === 0) { // equal any: b[j] is one of a[0..lA)
+    for (let j = 0; j < lB; j++) for (let i = 0; i < lA; i++) if (pcB[j] === pcA[i]) { res |= 1 << j; break; }
+  } else if (agg === 1) { // ranges: a[2k] <= b[j] <= a[2k+1]
+    for (let j = 0; j < lB; j++) for (let i = 0; i + 1 < lA; i += 2) if (pcB[j] >= pcA[i] && pcB[j] <= pcA[i + 1]) { res |= 1 << j; break; }
+  } else if (agg === 2) { // equal each: both invalid counts as equal
+    for (let i = 0; i < n; i++) {
+      const va = i < lA, vb = i < lB;
+      if (va && vb ? pcA[i] === pcB[i] : !va && !vb) res |= 1 << i;
+    }
+  } else { // equal ordered: a occurs in b starting at j (a invalid -> true, b invalid -> false)
+    for (let j = 0; j < n; j++) {
+      let ok = true;
+      for (let i = 0; i < n - j && ok; i++) {
+        if (i >= lA) break;
+        if (j + i >= lB) ok = false;
+        else if (pcA[i] !== pcB[j + i]) ok = false;
+      }
+      if (ok) res |= 1 << j;
+    }
+  }
+  const pol = (imm >> 4) & 3, all = (1 << n) - 1;
+  if (pol === 1) res ^= all;
+  else if (pol === 3) res ^= (1 << lB) - 1;
+  return res & all;
+}
+function pcmpFlags(res: number, imm: number): number {
+  const n = imm & 1 ? 8 : 16;
+  return (res !== 0 ? 1 : 0) | (PCMP.lenB < n ? 0x40 : 0) | (PCMP.lenA < n ? 0x80 : 0) | (res & 1 ? 0x800 : 0);
+}
+/** pcmp[ei]stri: returns the flags; PCMP.idx = the index for ecx. */
+export function pcmpstri(c: Xc, a: number, b: number, imm: number, explicit: number, alo: number, ahi: number, dlo: number, dhi: number, w: number): number {
+  const n = imm & 1 ? 8 : 16;
+  const res = explicit ? pcmpCore(c, a, b, imm, explicitLen(alo, ahi, w, n), explicitLen(dlo, dhi, w, n)) : pcmpCore(c, a, b, imm, -1, -1);
+  PCMP_IDX.v = res === 0 ? n : imm & 0x40 ? 31 - Math.clz32(res) : 31 - Math.clz32(res & -res);
+  return pcmpFlags(res, imm);
+}
+export const PCMP_IDX = { v: 0 };
+/** pcmp[ei]strm: writes xmm0, returns the flags. */
+export function pcmpstrm(c: Xc, a: number, b: number, imm: number, explicit: number, alo: number, ahi: number, dlo: number, dhi: number, w: number): number {
+  const words = (imm & 1) !== 0, n = words ? 8 : 16;
+  const res = explicit ? pcmpCore(c, a, b, imm, explicitLen(alo, ahi, w, n), explicitLen(dlo, dhi, w, n)) : pcmpCore(c, a, b, imm, -1, -1);
+  const X = c.X32;
+  if (imm & 0x40) {
+    const v = c.XDV;
+    for (let i = 0; i < n; i++) {
+      const on = (res >> i) & 1;
+      if (words) v.setUint16(i * 2, on ? 0xffff : 0, true); else v.setUint8(i, on ? 0xff : 0);
+    }
+  } else { X[0] = res; X[1] = 0; X[2] = 0; X[3] = 0; }
+  return pcmpFlags(res, imm);
 }

@@ -162,6 +162,18 @@ export function sseOp(g: Gen, d: Insn): void {
       g.raw(`SSE.ptest(c,${x},${s})`);
       return;
     }
+    case 0x360: case 0x361: case 0x362: case 0x363: { // pcmpestrm, pcmpestri, pcmpistrm, pcmpistri
+      if (pfx !== '66') break;
+      const s = srcIdx(g, d, 16);
+      const ex = o <= 0x361 ? 1 : 0, imm = d.imm & 255;
+      const args = `c,${x},${s},${imm},${ex},${ex ? 'r0,h0,r2,h2' : '0,0,0,0'},${d.w ? 1 : 0}`;
+      if (o & 1) {
+        const f = g.tmp();
+        g.emit(`const ${f}=SSE.pcmpstri(${args});r1=SSE.PCMP_IDX.v;h1=0;`);
+        g.raw(f);
+      } else g.raw(`SSE.pcmpstrm(${args})`);
+      return;
+    }
     case 0x314: case 0x315: case 0x316: case 0x317: { // pextrb/w, pextrd/q, extractps -> r/m
       if (pfx !== '66') break;
       const size = o === 0x314 ? 1 : o === 0x315 ? 2 : o === 0x316 ? (d.w ? 8 : 4) : 4;

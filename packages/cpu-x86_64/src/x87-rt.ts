@@ -2,9 +2,10 @@
 // 64-bit mantissa with the explicit integer bit). Arithmetic unpacks to an exact (sign, integer
 // mantissa, power-of-two exponent) triple in BigInt, computes exactly (or with a sticky bit) and
 // rounds once per the FCW precision and rounding control, like the hardware.
-// Transcendentals (f2xm1, fyl2x, fsin, fcos, fptan, fpatan, fyl2xp1) are computed in float64 and
-// widened: they are not bit-exact (see README).
+// Transcendentals (f2xm1, fyl2x, fyl2xp1, fsin, fcos, fsincos, fptan, fpatan) are evaluated in
+// BigInt fixed point by x87-trans.ts and rounded once here (correctly rounded; see README).
 import { S } from './runtime.js';
+import * as T from './x87-trans.js';
 
 export interface Fc {
   fe: Uint16Array; fm: BigUint64Array; ftop: number; fcw: number; fsw: number; ftag: number;
@@ -17,6 +18,8 @@ export interface Fc {
 const BIAS = 16383;
 /** Set by the rounding helpers: the last result was inexact / its magnitude was rounded up. */
 let INEXACT = false, UP = false, OVER = false, UNDER = false;
+/** Set by unpack: an operand was a signaling NaN or an unsupported encoding (IE), or a denormal (DE). */
+let INVALID = false, DENORM = false;
 const M64 = (1n << 64n) - 1n;
 const INT_BIT = 1n << 63n;
 
@@ -25,11 +28,13 @@ interface U { k: number; s: number; m: bigint; e: number; nanBits?: [number, big
 
 function unpack(se: number, m: bigint): U {
   const s = se >> 15, ex = se & 0x7fff;
+  if (ex !== 0 && !(m & INT_BIT)) { INVALID = true; return { k: 2, s: 1, m: 0n, e: 0, nanBits: INDEF }; } // unnormal, pseudo-NaN/inf
   if (ex === 0x7fff) {
     if ((m & ~INT_BIT) === 0n) return { k: 1, s, m: 0n, e: 0 };
+    if (!(m & (1n << 62n))) INVALID = true;
     return { k: 2, s, m: 0n, e: 0, nanBits: [se, m | (1n << 62n)] };
   }
-  if (ex === 0) return { k: 0, s, m, e: 1 - BIAS - 63 };
+  if (ex === 0) { if (m !== 0n) DENORM = true; return { k: 0, s, m, e: 1 - BIAS - 63 }; }
   return { k: 0, s, m, e: ex - BIAS - 63 };
 }
 
@@ -77,11 +82,12 @@ function roundPack(s: number, m: bigint, e: number, sticky: boolean, prec: numbe
     // overflow: infinity or the largest finite per rounding mode
     OVER = true; INEXACT = true;
     const toInf = rc === 0 || (rc === 1 && s === 1) || (rc === 2 && s === 0);
+    UP = toInf;
     if (toInf) return [(s << 15) | 0x7fff, INT_BIT];
     const maxM = ((1n << BigInt(prec)) - 1n) << BigInt(64 - prec);
     return [(s << 15) | 0x7ffe, maxM];
   }
-  if (q === 0n) return [s << 15, 0n];
+  if (q === 0n) { if (INEXACT) UNDER = true; return [s << 15, 0n]; }
   if (exp < minExp) {
     if (INEXACT) UNDER = true;
     // denormal: biased exponent 0, mantissa aligned so that the LSB weight is 2^(1-BIAS-63)
@@ -98,11 +104,18 @@ const INDEF: [number, bigint] = [0xffff, 0xc000000000000000n];
 
 // ---- stack ---------------------------------------------------------------------------------------
 function phys(c: Fc, i: number): number { return (c.ftop + i) & 7; }
-function get(c: Fc, i: number): [number, bigint] { const p = phys(c, i); return [c.fe[p], c.fm[p]]; }
+/** ST(i) as an operand: an empty register is a stack underflow (IE|SF, C1=0) and reads as the QNaN indefinite. */
+function get(c: Fc, i: number): [number, bigint] {
+  const p = phys(c, i);
+  if (!(c.ftag & (1 << p))) { c.fsw = (c.fsw | 0x41) & ~0x200; STACKFAULT = true; return INDEF; }
+  return [c.fe[p], c.fm[p]];
+}
+function getRaw(c: Fc, i: number): [number, bigint] { const p = phys(c, i); return [c.fe[p], c.fm[p]]; }
+let STACKFAULT = false;
 function set(c: Fc, i: number, v: [number, bigint]): void { const p = phys(c, i); c.fe[p] = v[0]; c.fm[p] = v[1]; c.ftag |= 1 << p; }
 function push(c: Fc, v: [number, bigint]): void {
   c.ftop = (c.ftop - 1) & 7;
-  if (c.ftag & (1 << c.ftop)) c.fsw |= 0x41 | 0x200; // stack overflow (IE|SF, C1=1), masked: write anyway
+  if (c.ftag & (1 << c.ftop)) { c.fsw |= 0x41 | 0x200; STACKFAULT = true; v = INDEF; } // stack overflow (IE|SF, C1=1): masked, ST(0) = indefinite
   set(c, 0, v);
 }
 function pop(c: Fc): void { c.ftag &= ~(1 << c.ftop); c.ftop = (c.ftop + 1) & 7; }
@@ -113,19 +126,22 @@ export function fromF64(v: number): [number, bigint] {
   cvb.setFloat64(0, v, true);
   const bits = cvb.getBigUint64(0, true);
   const s = Number(bits >> 63n), ex = Number((bits >> 52n) & 0x7ffn), fr = bits & ((1n << 52n) - 1n);
-  if (ex === 0x7ff) return fr === 0n ? [(s << 15) | 0x7fff, INT_BIT] : [(s << 15) | 0x7fff, INT_BIT | (fr << 11n)];
-  if (ex === 0) { if (fr === 0n) return [s << 15, 0n]; return roundPack(s, fr, -1074, false, 64, 0); }
+  if (ex === 0x7ff) { if (fr !== 0n && !(fr >> 51n)) INVALID = true; return fr === 0n ? [(s << 15) | 0x7fff, INT_BIT] : [(s << 15) | 0x7fff, INT_BIT | (1n << 62n) | (fr << 11n)]; }
+  if (ex === 0) { if (fr === 0n) return [s << 15, 0n]; DENORM = true; return roundPack(s, fr, -1074, false, 64, 0); }
   return [(s << 15) | (ex - 1023 + BIAS), INT_BIT | (fr << 11n)];
 }
 function fromF32(bits: number): [number, bigint] {
   const s = bits >>> 31, ex = (bits >>> 23) & 0xff, fr = BigInt(bits & 0x7fffff);
-  if (ex === 0xff) return fr === 0n ? [(s << 15) | 0x7fff, INT_BIT] : [(s << 15) | 0x7fff, INT_BIT | (fr << 40n)];
-  if (ex === 0) { if (fr === 0n) return [s << 15, 0n]; return roundPack(s, fr, -149, false, 64, 0); }
+  if (ex === 0xff) { if (fr !== 0n && !(fr >> 22n)) INVALID = true; return fr === 0n ? [(s << 15) | 0x7fff, INT_BIT] : [(s << 15) | 0x7fff, INT_BIT | (1n << 62n) | (fr << 40n)]; }
+  if (ex === 0) { if (fr === 0n) return [s << 15, 0n]; DENORM = true; return roundPack(s, fr, -149, false, 64, 0); }
   return [(s << 15) | (ex - 127 + BIAS), INT_BIT | (fr << 40n)];
 }
 /** To an IEEE binary format (fracBits 52 / 23, expBits 11 / 8): returns the bit pattern as bigint. */
 function toIeee(v: [number, bigint], fracBits: number, expBits: number, rc: number): bigint {
+  const dn = DENORM;
   const u = unpack(v[0], v[1]);
+  DENORM = dn; // stores do not report denormal operands
+  if (u.k === 2 && u.nanBits === INDEF && v[0] !== INDEF[0]) v = INDEF;
   const sgn = BigInt(u.s) << BigInt(fracBits + expBits);
   const emax = (1 << expBits) - 1;
   if (u.k === 1) return sgn | (BigInt(emax) << BigInt(fracBits));
@@ -154,15 +170,17 @@ function toIeee(v: [number, bigint], fracBits: number, expBits: number, rc: numb
     if (up) { q += 1n; UP = true; }
     m = q; e += drop;
   }
-  if (m === 0n) return sgn;
+  if (m === 0n) { if (INEXACT) UNDER = true; return sgn; }
   const n2 = bitLen(m);
   exp = e + n2 - 1;
   if (exp > bias) {
     const toInf = rc === 0 || (rc === 1 && u.s === 1) || (rc === 2 && u.s === 0);
+    OVER = true; INEXACT = true; UP = toInf;
     if (toInf) return sgn | (BigInt(emax) << BigInt(fracBits));
     return sgn | (BigInt(emax - 1) << BigInt(fracBits)) | ((1n << BigInt(fracBits)) - 1n);
   }
   if (exp < minExp) {
+    if (INEXACT) UNDER = true;
     // denormal: LSB weight 2^(minExp - fracBits)
     const sh = e - (minExp - fracBits);
     return sgn | (sh >= 0 ? m << BigInt(sh) : m >> BigInt(-sh));
@@ -181,7 +199,9 @@ function fromInt(x: bigint): [number, bigint] {
 }
 /** To an integer per rc; null when NaN/inf/out of range of `bits` signed. */
 function toInt(v: [number, bigint], bits: number, rc: number): bigint | null {
+  const dn = DENORM;
   const u = unpack(v[0], v[1]);
+  DENORM = dn;
   if (u.k !== 0) return null;
   let q: bigint;
   if (u.e >= 0) q = u.m << BigInt(u.e);
@@ -283,15 +303,11 @@ function sqrtU(c: Fc, a: U): [number, bigint] {
 }
 function isqrt(n: bigint): bigint {
   if (n < 2n) return n;
-  let x = BigInt(Math.floor(Math.sqrt(Number(n))));
-  // Newton refinement from a float64 estimate (the estimate may be off in low bits)
+  // Newton from above (2^ceil(bits/2) >= sqrt(n)) decreases monotonically to floor(sqrt(n)).
+  let x = 1n << BigInt((bitLen(n) >> 1) + 1);
   for (;;) {
     const y = (x + n / x) >> 1n;
-    if (y >= x) { // converged; fix up
-      while (x * x > n) x -= 1n;
-      while ((x + 1n) * (x + 1n) <= n) x += 1n;
-      return x;
-    }
+    if (y >= x) return x;
     x = y;
   }
 }
@@ -312,6 +328,8 @@ function cmpU(a: U, b: U): number {
 }
 
 function uOf(v: [number, bigint]): U { return unpack(v[0], v[1]); }
+/** fcom/ftst/fcomi compare: any NaN operand (not only a signaling one) is invalid. */
+function cmpSig(a: U, b: U): number { const r = cmpU(a, b); if (r === 2) INVALID = true; return r; }
 
 function arith(c: Fc, k: number, x: [number, bigint], y: [number, bigint]): [number, bigint] {
   // k: 0 add 1 mul 4 x-y 5 y-x 6 x/y 7 y/x
@@ -349,7 +367,7 @@ function ldM(c: Fc, a: number, kind: number): [number, bigint] {
 }
 function stInt(c: Fc, a: number, v: [number, bigint], bytes: number, rc: number): void {
   let r = toInt(v, bytes * 8, rc);
-  if (r === null) { c.fsw |= 1; r = -(1n << BigInt(bytes * 8 - 1)); }
+  if (r === null) { INVALID = true; INEXACT = false; UP = false; r = -(1n << BigInt(bytes * 8 - 1)); } // IE alone
   const h = c.mh;
   const u = BigInt.asUintN(64, r);
   if (bytes === 2) h.st16(a, Number(u & 0xffffn));
@@ -361,7 +379,7 @@ function stInt(c: Fc, a: number, v: [number, bigint], bytes: number, rc: number)
 export function m(c: Fc, esc: number, k: number, a: number): void {
   const control = (esc === 1 && k >= 4) || (esc === 5 && k >= 4);
   if (control) { m0(c, esc, k, a); return; }
-  INEXACT = false; UP = false; OVER = false; UNDER = false;
+  INEXACT = false; UP = false; OVER = false; UNDER = false; INVALID = false; DENORM = false; STACKFAULT = false;
   c.fsw &= ~0x200;
   m0(c, esc, k, a);
   post(c);
@@ -370,7 +388,7 @@ function m0(c: Fc, esc: number, k: number, a: number): void {
   const h = c.mh;
   if (esc === 0 || esc === 2 || esc === 4 || esc === 6) {
     const y = ldM(c, a, esc === 0 ? 0 : esc === 4 ? 1 : esc === 2 ? 2 : 3);
-    if (k === 2 || k === 3) { setCC(c, cmpU(uOf(get(c, 0)), uOf(y))); if (k === 3) pop(c); return; }
+    if (k === 2 || k === 3) { setCC(c, cmpSig(uOf(get(c, 0)), uOf(y))); if (k === 3) pop(c); return; }
     set(c, 0, arith(c, k, get(c, 0), y));
     return;
   }
@@ -418,6 +436,9 @@ function m0(c: Fc, esc: number, k: number, a: number): void {
 }
 export class X87Illegal extends Error {}
 function post(c: Fc): void {
+  if (STACKFAULT) return; // a stack fault reports IE|SF and C1 only
+  if (INVALID) { c.fsw |= 1; return; }
+  if (DENORM) c.fsw |= 2;
   if (INEXACT) c.fsw |= 0x20 | (UP ? 0x200 : 0);
   if (OVER) c.fsw |= 0x8;
   if (UNDER) c.fsw |= 0x10;
@@ -454,7 +475,7 @@ function fnsave(c: Fc, a: number): void {
   fnstenv(c, a);
   c.fcw = saveCw;
   for (let i = 0; i < 8; i++) {
-    const [se, mm] = get(c, i);
+    const [se, mm] = getRaw(c, i);
     c.mh.st64(a + 28 + i * 10, Number(mm & 0xffffffffn) | 0, Number(mm >> 32n) | 0);
     c.mh.st16(a + 36 + i * 10, se);
   }
@@ -488,7 +509,7 @@ function viaF64(c: Fc, f: (x: number) => number, x: [number, bigint]): [number, 
 
 /** Register-form x87 instruction: esc 0..7, modrm low 6 bits (reg<<3|rm); f = current EFLAGS (for fcmov). Returns EFLAGS for fcomi forms, else -1. */
 export function r(c: Fc, esc: number, lo6: number, f: number): number {
-  INEXACT = false; UP = false; OVER = false; UNDER = false;
+  INEXACT = false; UP = false; OVER = false; UNDER = false; INVALID = false; DENORM = false; STACKFAULT = false;
   c.fsw &= ~0x200;
   const res = r0(c, esc, lo6, f);
   post(c);
@@ -498,12 +519,12 @@ function r0(c: Fc, esc: number, lo6: number, f: number): number {
   const k = lo6 >> 3, i = lo6 & 7;
   switch (esc) {
     case 0: // D8: st0 = st0 op sti
-      if (k === 2 || k === 3) { setCC(c, cmpU(uOf(get(c, 0)), uOf(get(c, i)))); if (k === 3) pop(c); return -1; }
+      if (k === 2 || k === 3) { setCC(c, cmpSig(uOf(get(c, 0)), uOf(get(c, i)))); if (k === 3) pop(c); return -1; }
       set(c, 0, arith(c, k, get(c, 0), get(c, i)));
       return -1;
     case 4: case 6: { // DC / DE: sti = sti op st0 (sub/div directions swapped), DE pops
-      if (esc === 6 && lo6 === 0x19) { setCC(c, cmpU(uOf(get(c, 0)), uOf(get(c, 1)))); pop(c); pop(c); return -1; } // fcompp
-      if (k === 2 || k === 3) { setCC(c, cmpU(uOf(get(c, 0)), uOf(get(c, i)))); if (k === 3) pop(c); return -1; }
+      if (esc === 6 && lo6 === 0x19) { setCC(c, cmpSig(uOf(get(c, 0)), uOf(get(c, 1)))); pop(c); pop(c); return -1; } // fcompp
+      if (k === 2 || k === 3) { setCC(c, cmpSig(uOf(get(c, 0)), uOf(get(c, i)))); if (k === 3) pop(c); return -1; }
       const kk = k >= 4 ? k ^ 1 : k;
       set(c, i, arith(c, kk, get(c, i), get(c, 0)));
       if (esc === 6) pop(c);
@@ -524,12 +545,12 @@ function r0(c: Fc, esc: number, lo6: number, f: number): number {
         push(c, [se, v]);
         return -1;
       }
-      const x = get(c, 0);
+      const x = lo6 === 0x25 || lo6 === 0x36 || lo6 === 0x37 ? getRaw(c, 0) : get(c, 0);
       const rc = rcOf(c);
       switch (lo6) {
         case 0x20: set(c, 0, [x[0] ^ 0x8000, x[1]]); return -1; // fchs
         case 0x21: set(c, 0, [x[0] & 0x7fff, x[1]]); return -1; // fabs
-        case 0x24: setCC(c, cmpU(uOf(x), { k: 0, s: 0, m: 0n, e: 0 })); return -1; // ftst
+        case 0x24: setCC(c, cmpSig(uOf(x), { k: 0, s: 0, m: 0n, e: 0 })); return -1; // ftst
         case 0x25: { // fxam
           const p = phys(c, 0);
           let code: number;
@@ -541,13 +562,15 @@ function r0(c: Fc, esc: number, lo6: number, f: number): number {
           c.fsw = (c.fsw & ~0x4700) | code | (x[0] & 0x8000 ? 0x200 : 0);
           return -1;
         }
-        case 0x30: set(c, 0, viaF64(c, (v) => Math.expm1(v * Math.LN2), x)); return -1; // f2xm1
-        case 0x31: { const y = get(c, 1); pop(c); set(c, 0, fromF64(toF64(y) * Math.log2(toF64(x)))); return -1; } // fyl2x
-        case 0x32: set(c, 0, viaF64(c, Math.tan, x)); push(c, CONSTS[0]); c.fsw &= ~0x400; return -1; // fptan
-        case 0x33: { const y = get(c, 1); pop(c); set(c, 0, fromF64(Math.atan2(toF64(y), toF64(x)))); return -1; } // fpatan
+        case 0x30: set(c, 0, f2xm1(c, x)); return -1;
+        case 0x31: { const y = get(c, 1); const v = fyl2x(c, x, y, false); pop(c); set(c, 0, v); return -1; }
+        case 0x32: trig(c, x, 2); return -1; // fptan
+        case 0x33: { const y = get(c, 1); const v = fpatan(c, x, y); pop(c); set(c, 0, v); return -1; }
         case 0x34: { // fxtract
           const u = uOf(x);
-          if (u.k !== 0 || u.m === 0n) { push(c, x); return -1; }
+          if (u.k === 0 && u.m === 0n) { c.fsw |= 4; set(c, 0, [0xffff, INT_BIT]); push(c, x); return -1; } // ZE: -inf, +-0
+          if (u.k === 1) { set(c, 0, [0x7fff, INT_BIT]); push(c, x); return -1; }
+          if (u.k !== 0) { const nn = nanOut(u); set(c, 0, nn); push(c, nn); return -1; }
           const e = u.e + bitLen(u.m) - 1;
           set(c, 0, fromInt(BigInt(e)));
           push(c, roundPack(u.s, u.m, -(bitLen(u.m) - 1), false, 64, 0));
@@ -556,9 +579,9 @@ function r0(c: Fc, esc: number, lo6: number, f: number): number {
         case 0x35: case 0x38: fprem(c, lo6 === 0x35); return -1;
         case 0x36: c.ftop = (c.ftop - 1) & 7; return -1;
         case 0x37: c.ftop = (c.ftop + 1) & 7; return -1;
-        case 0x39: { const y = get(c, 1); pop(c); set(c, 0, fromF64(toF64(y) * Math.log2(1 + toF64(x)))); return -1; } // fyl2xp1
+        case 0x39: { const y = get(c, 1); const v = fyl2x(c, x, y, true); pop(c); set(c, 0, v); return -1; } // fyl2xp1
         case 0x3a: set(c, 0, sqrtU(c, uOf(x))); return -1;
-        case 0x3b: { const v = toF64(x); set(c, 0, fromF64(Math.sin(v))); push(c, fromF64(Math.cos(v))); c.fsw &= ~0x400; return -1; }
+        case 0x3b: trig(c, x, 3); return -1; // fsincos
         case 0x3c: { // frndint
           const u = uOf(x);
           if (u.k !== 0 || u.e >= 0) return -1;
@@ -567,14 +590,24 @@ function r0(c: Fc, esc: number, lo6: number, f: number): number {
           return -1;
         }
         case 0x3d: { // fscale
-          const u = uOf(x), s1 = toInt(get(c, 1), 64, 3);
-          if (u.k !== 0 || u.m === 0n || s1 === null) return -1;
-          const n = Number(s1 > 100000n ? 100000n : s1 < -100000n ? -100000n : s1);
+          const y = get(c, 1), u = uOf(x), uy = uOf(y);
+          const ie = INEXACT, iu = UP;
+          const s1 = uy.k === 0 ? toInt(y, 4096, 3) : null;
+          INEXACT = ie; UP = iu; // truncating ST(1) is not an inexact result
+          if (u.k === 2 || uy.k === 2) { set(c, 0, nanOut(u, uy)); return -1; }
+          if (uy.k === 1) { // scaling by +-inf
+            const zero = u.k === 0 && u.m === 0n;
+            if ((uy.s === 0 && zero) || (uy.s === 1 && u.k === 1)) { INVALID = true; set(c, 0, INDEF); return -1; }
+            if (u.k === 0 && !zero) set(c, 0, uy.s === 0 ? [(u.s << 15) | 0x7fff, INT_BIT] : [u.s << 15, 0n]);
+            return -1;
+          }
+          if (u.k !== 0 || u.m === 0n) return -1;
+          const n = Number(s1! > 100000n ? 100000n : s1! < -100000n ? -100000n : s1!);
           set(c, 0, roundPack(u.s, u.m, u.e + n, false, 64, rc));
           return -1;
         }
-        case 0x3e: set(c, 0, viaF64(c, Math.sin, x)); c.fsw &= ~0x400; return -1;
-        case 0x3f: set(c, 0, viaF64(c, Math.cos, x)); c.fsw &= ~0x400; return -1;
+        case 0x3e: trig(c, x, 0); return -1; // fsin
+        case 0x3f: trig(c, x, 1); return -1; // fcos
       }
       break;
     }
@@ -594,7 +627,7 @@ function r0(c: Fc, esc: number, lo6: number, f: number): number {
       }
       if (esc === 3 && lo6 === 0x22) { c.fsw &= 0x7f00 & ~0x7f00; return -1; } // fnclex
       if (esc === 3 && lo6 === 0x23) { finit(c); return -1; }
-      if (esc === 3 && (k === 5 || k === 6)) return eflagsOf(cmpU(uOf(get(c, 0)), uOf(get(c, i)))); // fucomi / fcomi
+      if (esc === 3 && (k === 5 || k === 6)) return eflagsOf((k === 6 ? cmpSig : cmpU)(uOf(get(c, 0)), uOf(get(c, i)))); // fucomi / fcomi
       break;
     }
     case 5: {
@@ -604,19 +637,129 @@ function r0(c: Fc, esc: number, lo6: number, f: number): number {
       break;
     }
     case 7: {
-      if (k === 5 || k === 6) { const fl = eflagsOf(cmpU(uOf(get(c, 0)), uOf(get(c, i)))); pop(c); return fl; } // fucomip / fcomip
+      if (k === 5 || k === 6) { const fl = eflagsOf((k === 6 ? cmpSig : cmpU)(uOf(get(c, 0)), uOf(get(c, i)))); pop(c); return fl; } // fucomip / fcomip
       break;
     }
   }
   throw new X87Illegal(`x87 register form d${(8 + esc).toString(16)} ${(0xc0 | lo6).toString(16)}`);
 }
 
+// ---- transcendentals (x87-trans.ts evaluates, these round once to 64 bits per RC) ----------------
+function fixOut(c: Fc, v: bigint, P: number): [number, bigint] {
+  if (v === 0n) return [0, 0n];
+  return roundPack(v < 0n ? 1 : 0, v < 0n ? -v : v, -P, true, 64, rcOf(c));
+}
+const expOf = (u: U) => u.e + bitLen(u.m) - 1;
+const precFor = (u: U) => 320 + Math.min(20000, Math.max(0, -expOf(u)));
+/** kind 0 fsin, 1 fcos, 2 fptan, 3 fsincos. */
+function trig(c: Fc, x: [number, bigint], kind: number): void {
+  const u = uOf(x);
+  if (u.k === 2 || u.k === 1) {
+    const v = u.k === 2 ? nanOut(u) : (INVALID = true, INDEF);
+    set(c, 0, v); c.fsw &= ~0x400;
+    if (kind >= 2) push(c, v);
+    return;
+  }
+  if (u.m !== 0n && expOf(u) >= 63) { c.fsw |= 0x400; return; } // out of range: C2 = 1, operand unchanged
+  c.fsw &= ~0x400;
+  if (u.m === 0n) {
+    if (kind === 1) set(c, 0, CONSTS[0]);
+    else if (kind === 3) { set(c, 0, x); push(c, CONSTS[0]); }
+    else if (kind === 2) push(c, CONSTS[0]);
+    return;
+  }
+  const P = precFor(u);
+  const [s, co] = T.sinCos(u, P);
+  if (kind === 0) set(c, 0, fixOut(c, s, P));
+  else if (kind === 1) set(c, 0, fixOut(c, co, P));
+  else if (kind === 2) { set(c, 0, fixOut(c, (s << BigInt(P)) / co, P)); push(c, CONSTS[0]); }
+  else { set(c, 0, fixOut(c, s, P)); push(c, fixOut(c, co, P)); }
+}
+function f2xm1(c: Fc, x: [number, bigint]): [number, bigint] {
+  const u = uOf(x);
+  if (u.k === 2) return nanOut(u);
+  if (u.k === 1) return u.s ? [0xbfff, INT_BIT] : x;
+  if (u.m === 0n) return x;
+  if (expOf(u) > 0) return viaF64(c, (v) => Math.expm1(v * Math.LN2), x); // |x| > 1: undefined on hardware
+  const P = precFor(u);
+  const y = (T.toFix(u, P) * T.ln2F(P)) >> BigInt(P);
+  return fixOut(c, T.expm1F(y, P), P);
+}
+/** fyl2x: y * log2(x); fyl2xp1: y * log2(x + 1). */
+function fyl2x(c: Fc, xv: [number, bigint], yv: [number, bigint], p1: boolean): [number, bigint] {
+  const x = uOf(xv), y = uOf(yv);
+  if (x.k === 2 || y.k === 2) return nanOut(x, y);
+  const P = precFor(x);
+  let L: bigint; // log2 of the argument, fixed point P (sign matters)
+  if (p1) {
+    if (x.k === 1) { INVALID = true; return INDEF; }
+    if (x.m === 0n) { if (y.k === 1) { INVALID = true; return INDEF; } return [(x.s ^ y.s) << 15, 0n]; }
+    const X = T.toFix(x, P), one = 1n << BigInt(P);
+    if (X <= -one) { INVALID = true; return INDEF; }
+    L = lnRatio(one + X, P); // P grows with -exponent(x), so ln(1 + x) keeps its relative precision
+  } else {
+    if (x.k === 0 && x.m === 0n) {
+      if (y.k === 0 && y.m === 0n) { INVALID = true; return INDEF; }
+      c.fsw |= 4; return [((y.s ^ 1) << 15) | 0x7fff, INT_BIT];
+    }
+    if (x.s) { INVALID = true; return INDEF; }
+    if (x.k === 1) { if (y.k === 0 && y.m === 0n) { INVALID = true; return INDEF; } return [(y.s << 15) | 0x7fff, INT_BIT]; }
+    L = T.lnF(x, P);
+  }
+  L = (L << BigInt(P)) / T.ln2F(P);
+  if (y.k === 1) { if (L === 0n) { INVALID = true; return INDEF; } return [((y.s ^ (L < 0n ? 1 : 0)) << 15) | 0x7fff, INT_BIT]; }
+  if (L === 0n || y.m === 0n) return [(y.s ^ (L < 0n ? 1 : 0)) << 15, 0n];
+  const neg = (L < 0n ? 1 : 0) ^ y.s;
+  const mag = (L < 0n ? -L : L) * y.m;
+  return roundPack(neg, mag, y.e - P, true, 64, rcOf(c));
+}
+/** ln(v) for a positive fixed-point v (P fraction bits). */
+function lnRatio(v: bigint, P: number): bigint { return T.lnF({ s: 0, m: v, e: -P }, P); }
+function fpatan(c: Fc, xv: [number, bigint], yv: [number, bigint]): [number, bigint] {
+  const x = uOf(xv), y = uOf(yv);
+  if (x.k === 2 || y.k === 2) return nanOut(x, y);
+  const P0 = 320;
+  const pi = T.piF(P0);
+  const sgnd = (v: bigint, s: number) => (s ? -v : v);
+  const xz = x.k === 0 && x.m === 0n, yz = y.k === 0 && y.m === 0n;
+  if (yz) return x.s ? fixOut(c, sgnd(pi, y.s), P0) : [y.s << 15, 0n];
+  if (x.k === 1 && y.k === 1) return fixOut(c, sgnd(x.s ? (3n * pi) / 4n : pi / 4n, y.s), P0);
+  if (y.k === 1 || xz) return fixOut(c, sgnd(pi / 2n, y.s), P0);
+  if (x.k === 1) return x.s ? fixOut(c, sgnd(pi, y.s), P0) : [y.s << 15, 0n];
+  // finite nonzero: t = |y| / |x| or its inverse, in fixed point with enough bits for tiny ratios
+  const d = expOf(y) - expOf(x);
+  const small = d <= 0;
+  const P = 320 + Math.min(20000, Math.max(0, small ? -d : d));
+  const ratio = (num: U, den: U) => {
+    const sh = num.e - den.e + P;
+    return sh >= 0 ? (num.m << BigInt(sh)) / den.m : num.m / (den.m << BigInt(-sh));
+  };
+  const piP = T.piF(P);
+  let a: bigint;
+  if (small) a = T.atanF(ratio(y, x), P); // atan(|y|/|x|) in [0, ~pi/4]
+  else a = piP / 2n - T.atanF(ratio(x, y), P);
+  if (x.s) a = piP - a;
+  return fixOut(c, sgnd(a, y.s), P);
+}
+
 function fprem(c: Fc, ieee: boolean): void {
   const a = uOf(get(c, 0)), b = uOf(get(c, 1));
-  if (a.k !== 0 || b.k !== 0 || b.m === 0n) { set(c, 0, INDEF); return; }
-  if (a.m === 0n) { c.fsw &= ~0x4700; return; }
+  if (a.k === 2 || b.k === 2) { set(c, 0, nanOut(a, b)); return; }
+  if (a.k === 1 || (b.k === 0 && b.m === 0n)) { INVALID = true; set(c, 0, INDEF); return; }
+  c.fsw &= ~0x4700;
+  if (b.k === 1 || a.m === 0n) return; // x rem inf = x; 0 rem y = 0
+  const ea = a.e + bitLen(a.m) - 1, eb = b.e + bitLen(b.m) - 1, D = ea - eb;
+  if (D >= 64) {
+    // Partial reduction (C2 = 1): subtract the multiple of ST(1) * 2^(D-N) with N = 32 + D mod 32.
+    const N = (D & 31) | 32, sh = D - N;
+    const e = Math.min(a.e, b.e + sh);
+    const x = a.m << BigInt(a.e - e), y = b.m << BigInt(b.e + sh - e);
+    const rem = x - (x / y) * y;
+    set(c, 0, rem === 0n ? [a.s << 15, 0n] : roundPack(a.s, rem, e, false, 64, 0));
+    c.fsw |= 0x400;
+    return;
+  }
   const e = Math.min(a.e, b.e);
-  if (Math.abs(a.e - b.e) > 20000) { c.fsw |= 0x400; return; }
   const x = a.m << BigInt(a.e - e), y = b.m << BigInt(b.e - e);
   let q = x / y;
   let rem = x - q * y;
@@ -627,7 +770,6 @@ function fprem(c: Fc, ieee: boolean): void {
   let s = a.s;
   if (rem < 0n) { rem = -rem; s ^= 1; }
   set(c, 0, rem === 0n ? [a.s << 15, 0n] : roundPack(s, rem, e, false, 64, 0));
-  c.fsw &= ~0x4700;
   if (q & 1n) c.fsw |= 0x200; // C1 = q0
   if (q & 2n) c.fsw |= 0x4000; // C3 = q1
   if (q & 4n) c.fsw |= 0x100; // C0 = q2

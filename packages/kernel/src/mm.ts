@@ -7,16 +7,19 @@
 //   ...          top-down mmap area: from MMAP_TOP down, first gap that fits
 //   0x7f00_0000  MMAP_TOP
 //   0x7f7f_0000 .. 0x7fff_0000  the main thread's stack (8 MiB, grows down), STACK_TOP above
-import { AddressSpace, type Access, type Cpu, PAGE_SIZE, PERM_R, PERM_W, PERM_X, pageCeil } from '@elfbox/cpu';
+import { AddressSpace, type Access, type Arch, type Cpu, LOW_LIMIT, PAGE_SIZE, PERM_R, PERM_W, PERM_X, pageCeil } from '@elfbox/cpu';
 import { Errno, SysError } from './errors.js';
 import { Pager, type MemObject, type PagedSpace, type PageRef } from './mm/pager.js';
 import { TrackedAddressSpace } from './mm/tracked.js';
+import { vdsoImage } from './vdso/image.js';
 
 export const STACK_TOP = 0x7fff_0000;
 export const STACK_SIZE = 8 * 1024 * 1024;
 export const MMAP_TOP = 0x7f00_0000;
 export const MMAP_MIN = 0x1_0000;
 export const PIE_BASE = 0x5555_4000;
+/** The gap between the stack's lowest address and the mmap area without randomisation. */
+const MMAP_TOP_GAP = STACK_TOP - STACK_SIZE - MMAP_TOP;
 /** Highest user address + 1 (47-bit canonical on x86-64, 48-bit VA on aarch64: use the smaller). */
 export const TASK_SIZE = 2 ** 47;
 
@@ -46,6 +49,8 @@ export interface MappableFile {
   readAt(offset: number, len: number): Uint8Array;
   /** The host file, when there is one: the mm opens it itself so mappings outlive the fd and writes reach it. */
   readonly hostPath?: string;
+  /** Writes a page back (files with no host path: memfd, tmpfs); never past the end of the file. */
+  writeAt?(offset: number, data: Uint8Array): void;
 }
 
 export interface MmapRequest {
@@ -79,6 +84,10 @@ export class MM implements PagedSpace {
   readonly tracked = new Map<number, PageRef>();
   /** Shared with the address spaces forked from this one. */
   pager: Pager;
+  /** Where the loader puts the stack and a PIE executable, and the brk gap (see randomize()). */
+  stackTop = STACK_TOP;
+  pieBase = PIE_BASE;
+  brkGap = 0;
   /** Cap on accessible mapped bytes (--memory); beyond it mmap/brk/mremap/mprotect give ENOMEM. */
   limit = Infinity;
   /** Accessible (prot != PROT_NONE) mapped bytes, what the limit counts. */
@@ -92,6 +101,18 @@ export class MM implements PagedSpace {
     this.mem = mem;
     this.pager = pager;
     if (mem instanceof TrackedAddressSpace) mem.resolver = (addr, access) => this.resolveFault(addr, access);
+  }
+
+  /** Map a vDSO into new programs (RunOptions.vdso). */
+  vdso = true;
+
+  /** Maps the vDSO image for arch (a named [vdso] VMA, read + execute); returns its address. */
+  mapVdso(arch: Arch): number {
+    const img = vdsoImage(arch);
+    const addr = this.findFree(img.bytes.length);
+    this.mapFixed(addr, img.bytes.length, PERM_R | PERM_X, '[vdso]');
+    this.mem.poke(addr, img.bytes);
+    return addr;
   }
 
   /** PagedSpace: the protection of the VMA holding addr. */
@@ -165,7 +186,7 @@ export class MM implements PagedSpace {
     let obj: MemObject | undefined;
     if (r.file) {
       const f = r.file;
-      obj = this.pager.fileObject(f.dev, f.ino, f.hostPath, !!r.shared && (r.prot & PERM_W) !== 0, (o, n) => f.readAt(o, n));
+      obj = this.pager.fileObject(f.dev, f.ino, f.hostPath, !!r.shared && (r.prot & PERM_W) !== 0, (o, n) => f.readAt(o, n), f.writeAt && ((o, d) => f.writeAt!(o, d)));
       const bytes = r.file.readAt(off0, len);
       if (bytes.length) this.mem.poke(addr, bytes.length > len ? bytes.subarray(0, len) : bytes);
     } else if (r.shared) {
@@ -194,6 +215,10 @@ export class MM implements PagedSpace {
       v.prot = prot;
       this.add(v);
       this.mem.protect(v.start, v.end - v.start, protPerm(prot));
+      // high PROT_NONE pages were never allocated (mm/tracked.ts): they become zero pages now
+      if (prot && v.end > LOW_LIMIT) {
+        for (let a = Math.max(v.start, LOW_LIMIT); a < v.end; a += PAGE_SIZE) if (!this.mem.isMapped(a)) this.mem.map(a, PAGE_SIZE, protPerm(prot));
+      }
     }
     this.reapplyTracked(addr, end);
   }
@@ -260,7 +285,7 @@ export class MM implements PagedSpace {
 
   /** brk(2): returns the new break, or the old one when the request can't be met. */
   brk(want: number): number {
-    if (want < this.brkStart || want > MMAP_TOP) return this.brkCur;
+    if (want < this.brkStart || want > this.mmapTop) return this.brkCur;
     const curTop = pageCeil(this.brkCur), newTop = pageCeil(want);
     if (newTop > curTop) {
       if (this.overlaps(curTop, newTop)) return this.brkCur;
@@ -280,7 +305,21 @@ export class MM implements PagedSpace {
   }
 
   setBrk(start: number): void {
-    this.brkStart = this.brkCur = start;
+    this.brkStart = this.brkCur = start + this.brkGap;
+  }
+
+  /**
+   * Address space layout randomisation, as Linux does it but inside the low 2 GiB the CPUs'
+   * fast path addresses: the stack top moves down by up to 8 MiB, the mmap base by up to 64 MiB
+   * more, a PIE executable's base by up to 64 MiB (64 KiB steps, so any p_align up to that
+   * holds), the start of brk by up to 32 MiB. `rand(n)` returns an integer in [0, n); a seeded
+   * one makes every address reproducible.
+   */
+  randomize(rand: (n: number) => number): void {
+    this.stackTop = STACK_TOP - rand(2048) * PAGE_SIZE;
+    this.mmapTop = this.stackTop - STACK_SIZE - (MMAP_TOP_GAP + rand(16384) * PAGE_SIZE);
+    this.pieBase = 0x5555_0000 + rand(1024) * 0x10000;
+    this.brkGap = rand(8192) * PAGE_SIZE;
   }
 
   // ---- queries --------------------------------------------------------------------------------
@@ -311,7 +350,7 @@ export class MM implements PagedSpace {
     for (const v of this.vmas) {
       const perms = `${v.prot & PERM_R ? 'r' : '-'}${v.prot & PERM_W ? 'w' : '-'}${v.prot & PERM_X ? 'x' : '-'}${v.shared ? 's' : 'p'}`;
       const dev = v.dev !== undefined ? `${hex((v.dev >>> 8) & 0xfff, 2)}:${hex(v.dev & 0xff, 2)}` : '00:00';
-      let line = `${hex(v.start, 8)}-${hex(v.end, 8)} ${perms} ${hex(v.kind === 'file' ? v.offset : 0, 8)} ${dev} ${v.ino ?? 0}`;
+      let line = `${hex(v.start, 8)}-${hex(v.end, 8)} ${perms} ${hex(v.kind === 'file' || v.ino !== undefined ? v.offset : 0, 8)} ${dev} ${v.ino ?? 0}`;
       if (v.name) line = line.padEnd(72) + ' ' + v.name;
       out += line + '\n';
     }

@@ -48,7 +48,7 @@ export function procStatus(k: Kernel, tg: ThreadGroup, t?: Task): string {
     `Name:\t${commOf(tg, t)}`, 'Umask:\t' + tg.fs.umask.toString(8).padStart(4, '0'), `State:\t${state(tg, t)}`,
     `Tgid:\t${tg.pid}`, 'Ngid:\t0', `Pid:\t${task?.tid ?? tg.pid}`, `PPid:\t${tg.parent?.pid ?? 0}`, 'TracerPid:\t0',
     `Uid:\t${u}\t${u}\t${u}\t${u}`, `Gid:\t${g}\t${g}\t${g}\t${g}`, `FDSize:\t${Math.max(64, tg.fds.entries().length)}`, `Groups:\t${g}`,
-    `NStgid:\t${tg.pid}`, `NSpid:\t${task?.tid ?? tg.pid}`, `NSpgid:\t${tg.pid}`, `NSsid:\t${tg.pid}`,
+    `NStgid:\t${tg.pid}`, `NSpid:\t${task?.tid ?? tg.pid}`, `NSpgid:\t${tg.pgid || tg.pid}`, `NSsid:\t${tg.sid || tg.pid}`,
     `VmPeak:\t${kb(vm.size)}`, `VmSize:\t${kb(vm.size)}`, 'VmLck:\t       0 kB', 'VmPin:\t       0 kB',
     `VmHWM:\t${kb(vm.size)}`, `VmRSS:\t${kb(vm.size)}`, `RssAnon:\t${kb(vm.data + vm.stack)}`, `RssFile:\t${kb(vm.exe)}`, 'RssShmem:\t       0 kB',
     `VmData:\t${kb(vm.data)}`, `VmStk:\t${kb(vm.stack)}`, `VmExe:\t${kb(vm.exe)}`, 'VmLib:\t       0 kB', 'VmPTE:\t       0 kB', 'VmSwap:\t       0 kB',
@@ -66,7 +66,7 @@ export function procStat(k: Kernel, tg: ThreadGroup, t?: Task): string {
   const task = t ?? tg.leader;
   const st = state(tg, t)[0];
   const f = [
-    task?.tid ?? tg.pid, `(${commOf(tg, t)})`, st, tg.parent?.pid ?? 0, tg.pid, tg.pid, 0, -1, 0x400000,
+    task?.tid ?? tg.pid, `(${commOf(tg, t)})`, st, tg.parent?.pid ?? 0, tg.pgid || tg.pid, tg.sid || tg.pid, 0, -1, 0x400000,
     0, 0, 0, 0, 0, 0, 0, 0, 20, 0, [...tg.tasks].filter((x) => !x.exited).length, 0,
     Math.floor((k.bootMs - k.bootMs) / 10), vm.size, Math.ceil(vm.size / PAGE), '18446744073709551615',
     0, 0, 0x7fff0000, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 0, 0, 0, 0, 0, 0, tg.mm.brkStart, tg.mm.brkCur, 0, 0, 0, 0, 0,

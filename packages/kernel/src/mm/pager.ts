@@ -17,7 +17,7 @@
 //   read of a stale copy -> flush the dirty copy, reload from the object, clean
 // At every system call entry the dirty copies are flushed (written to the file or the anonymous
 // store) and become clean, so the file and every other mapping see the writes; after a syscall
-// that writes a mapped file through a descriptor, its copies become stale and reload on access.
+// that writes a mapped file through a descriptor, its copies are reloaded from it.
 import * as fs from 'node:fs';
 import { LOW_LIMIT, PAGE_SIZE, PERM_W, type AddressSpace } from '@elfbox/cpu';
 
@@ -55,7 +55,7 @@ export abstract class MemObject {
 
 /** A host file: pages are read from it and written back (never past its end, as Linux). */
 export class FileObject extends MemObject {
-  constructor(key: string, hostPath: string | undefined, private readonly fd: number | undefined, readonly writable: boolean, private readonly fallback: (off: number, len: number) => Uint8Array) {
+  constructor(key: string, hostPath: string | undefined, private readonly fd: number | undefined, readonly writable: boolean, private readonly fallback: (off: number, len: number) => Uint8Array, private readonly writeBack?: (off: number, data: Uint8Array) => void) {
     super(key, hostPath);
   }
 
@@ -69,7 +69,10 @@ export class FileObject extends MemObject {
   }
 
   writePage(off: number, data: Uint8Array): void {
-    if (this.fd === undefined) return;
+    if (this.fd === undefined) {
+      try { this.writeBack?.(off, data); } catch { /* the file is gone: the write stays in the mappings */ }
+      return;
+    }
     try {
       const size = fs.fstatSync(this.fd).size;
       const n = Math.min(PAGE_SIZE, size - off);
@@ -100,14 +103,14 @@ export class Pager {
   readonly dirty = new Set<PageRef>();
 
   /** The object for a file (shared by every mapping of the same dev:ino). */
-  fileObject(dev: number, ino: number, hostPath: string | undefined, wantWrite: boolean, fallback: (off: number, len: number) => Uint8Array): MemObject {
+  fileObject(dev: number, ino: number, hostPath: string | undefined, wantWrite: boolean, fallback: (off: number, len: number) => Uint8Array, writeBack?: (off: number, data: Uint8Array) => void): MemObject {
     const key = `f:${dev}:${ino}`;
     let o = this.objects.get(key);
     if (o && o instanceof FileObject && wantWrite && !o.writable && hostPath) {
       // reopen for writing when a shared writable mapping arrives after read-only ones
       const fd = openHost(hostPath, true);
       if (fd !== undefined) {
-        const n = new FileObject(key, hostPath, fd, true, fallback);
+        const n = new FileObject(key, hostPath, fd, true, fallback, writeBack);
         for (const [off, set] of o.copies) { n.copies.set(off, set); for (const r of set) r.obj = n; }
         o.close();
         this.objects.set(key, (o = n));
@@ -115,7 +118,7 @@ export class Pager {
     }
     if (!o) {
       const fd = hostPath ? openHost(hostPath, wantWrite) : undefined;
-      o = new FileObject(key, hostPath, fd, wantWrite && fd !== undefined, fallback);
+      o = new FileObject(key, hostPath, fd, wantWrite && fd !== undefined, fallback, writeBack);
       this.objects.set(key, o);
     }
     return o;
@@ -227,9 +230,13 @@ export class Pager {
     for (const o of this.objects.values()) {
       if (!(o instanceof FileObject) || (hostPath !== undefined && o.hostPath !== hostPath)) continue;
       this.flushAllOf(o);
-      for (const set of o.copies.values()) {
+      // reloaded now rather than marked stale: backends that mirror protections lazily
+      // (Unicorn) see the new bytes too, and code pages need no fetch fault
+      for (const [off, set] of o.copies) {
+        const page = o.readPage(off);
         for (const r of set) {
-          r.state = 'stale';
+          r.space.mem.poke(r.addr, page);
+          r.state = 'clean';
           this.applyPerm(r);
         }
       }

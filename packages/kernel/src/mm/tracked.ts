@@ -27,6 +27,41 @@ export class TrackedAddressSpace extends AddressSpace {
     }
   }
 
+  /**
+   * Pages at or above 4 GiB are allocated one by one; a PROT_NONE reservation there (Go reserves
+   * its arenas so, 64 GiB at a time) allocates nothing: the MM maps those pages when an mprotect
+   * makes them accessible. Unmapping and protecting walk only the pages that exist.
+   */
+  override map(addr: number, len: number, perm: number): void {
+    if (addr >= LOW_LIMIT && !(perm & 7)) {
+      this.unmap(addr, len);
+      return;
+    }
+    super.map(addr, len, perm);
+  }
+
+  override unmap(addr: number, len: number): void {
+    const end = Math.ceil((addr + len) / PAGE_SIZE) * PAGE_SIZE;
+    if (addr >= LOW_LIMIT && (end - addr) / PAGE_SIZE > this.high.size) {
+      const p0 = addr / PAGE_SIZE, p1 = end / PAGE_SIZE;
+      for (const k of [...this.high.keys()]) if (k >= p0 && k < p1) super.unmap(k * PAGE_SIZE, PAGE_SIZE);
+      this.generation++;
+      return;
+    }
+    super.unmap(addr, len);
+  }
+
+  override protect(addr: number, len: number, perm: number): void {
+    const end = Math.ceil((addr + len) / PAGE_SIZE) * PAGE_SIZE;
+    if (addr >= LOW_LIMIT && (end - addr) / PAGE_SIZE > this.high.size) {
+      const p0 = addr / PAGE_SIZE, p1 = end / PAGE_SIZE;
+      for (const k of [...this.high.keys()]) if (k >= p0 && k < p1) super.protect(k * PAGE_SIZE, PAGE_SIZE, perm);
+      this.generation++;
+      return;
+    }
+    super.protect(addr, len, perm);
+  }
+
   /** A copy for fork that is tracked as well (same contents and permissions, no CODE marks). */
   override clone(): TrackedAddressSpace {
     const c = new TrackedAddressSpace();

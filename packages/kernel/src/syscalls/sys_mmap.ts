@@ -36,7 +36,14 @@ export function sys_mmap(c: Call): SyscallResult {
   if (desc) {
     const m = desc.mappable();
     const hostPath = (desc as unknown as { hostPath?: unknown }).hostPath;
-    file = typeof hostPath === 'string' ? { name: m.name, dev: m.dev, ino: m.ino, readAt: (o, n) => m.readAt(o, n), hostPath } : m;
+    file = typeof hostPath === 'string' ? { name: m.name, dev: m.dev, ino: m.ino, readAt: (o, n) => m.readAt(o, n), hostPath } : {
+      name: m.name, dev: m.dev, ino: m.ino, readAt: (o, n) => m.readAt(o, n),
+      writeAt: m.writeAt ? (o, d) => m.writeAt!(o, d) : (o, d) => {
+        // a file the kernel holds (memfd, tmpfs): write through its description, within its size
+        const n = Math.min(d.length, Number(desc.stat().size) - o);
+        if (n > 0) desc.pwrite(d.subarray(0, n), o);
+      },
+    };
   }
   const fixed = (flags & MAP.MAP_FIXED) !== 0;
   if (!Number.isFinite(addr) || (fixed && addr + pageUp(len) > TASK_SIZE)) {

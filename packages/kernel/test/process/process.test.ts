@@ -174,6 +174,20 @@ describe('busybox sh: elfbox == native', () => {
     expect(r.status).toBe(native.script2.status);
   });
 
+  it('/proc/<pid>/stat and status report the process group and session, not the pid', async (ctx) => {
+    if (!existsSync(BUSYBOX)) ctx.skip();
+    // sh (pid 1, leader of its group and session) runs cat: cat's pgrp and session are sh's.
+    const r = await elfbox(BUSYBOX, ['sh', '-c', 'cat /proc/self/stat; grep -E "^NS(pgid|sid)" /proc/self/status; echo $$']);
+    const [stat, pgidLine, sidLine, shPid] = r.out.trim().split('\n');
+    const f = stat.replace(/^.*\) /, '').split(' '); // fields after comm: state ppid pgrp session
+    const catPid = Number(stat.split(' ')[0]);
+    expect(catPid).not.toBe(Number(shPid));
+    expect(Number(f[2])).toBe(Number(shPid));
+    expect(Number(f[3])).toBe(Number(shPid));
+    expect(pgidLine).toBe(`NSpgid:\t${shPid}`);
+    expect(sidLine).toBe(`NSsid:\t${shPid}`);
+  });
+
   it("sh -c 'exit 3'", async (ctx) => {
     if (!native.exit3) ctx.skip();
     const r = await elfbox(BUSYBOX, ['sh', '-c', 'exit 3']);

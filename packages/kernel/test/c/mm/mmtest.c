@@ -20,6 +20,20 @@
 
 static long PG;
 
+/* errno names: musl's and glibc's strerror texts differ, the names do not. */
+static const char *en(int e) {
+  switch (e) {
+  case 0: return "OK";
+  case ENOMEM: return "ENOMEM";
+  case EINVAL: return "EINVAL";
+  case EEXIST: return "EEXIST";
+  case EFAULT: return "EFAULT";
+  case EACCES: return "EACCES";
+  case EAGAIN: return "EAGAIN";
+  default: return "E?";
+  }
+}
+
 static int mkfile(const char *path, const char *fill, size_t pages) {
   int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
   if (fd < 0) { perror("open"); exit(2); }
@@ -95,13 +109,13 @@ static void anon(void) {
   unsigned char vec[4];
   errno = 0;
   int r = mincore(m, 4 * PG, vec);
-  printf("mincore over a hole: %d %s\n", r, strerror(errno));
+  printf("mincore over a hole: %d %s\n", r, en(errno));
   r = mincore(m, 2 * PG, vec);
   printf("mincore: %d %d %d\n", r, vec[0] & 1, vec[1] & 1);
   printf("mlock %d munlock %d mlockall %d munlockall %d\n", mlock(m, PG), munlock(m, PG), mlockall(MCL_CURRENT), munlockall());
   errno = 0;
   r = mlock(m + 2 * PG, PG);
-  printf("mlock unmapped: %d %s\n", r, strerror(errno));
+  printf("mlock unmapped: %d %s\n", r, en(errno));
   printf("msync: %d, bad flags: %d\n", msync(m, PG, MS_ASYNC), msync(m, PG, MS_ASYNC | MS_SYNC));
   // mprotect a sub-range, then the protection is visible to the kernel: read(2) into it fails
   printf("mprotect: %d\n", mprotect(m + PG, PG, PROT_READ));
@@ -110,14 +124,14 @@ static void anon(void) {
   write(p[1], "abc", 3);
   errno = 0;
   ssize_t n = read(p[0], m + PG, 3);
-  printf("read into read-only page: %zd %s\n", n, strerror(errno));
+  printf("read into read-only page: %zd %s\n", n, en(errno));
   printf("read into writable page: %zd\n", read(p[0], m, 3));
   errno = 0;
   r = mprotect(m, 4 * PG, PROT_READ);
-  printf("mprotect over a hole: %d %s\n", r, strerror(errno));
+  printf("mprotect over a hole: %d %s\n", r, en(errno));
   // fixed, noreplace, hints, high addresses
   void *f = mmap(m, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-  printf("FIXED_NOREPLACE on a mapping: %s\n", f == MAP_FAILED ? strerror(errno) : "mapped");
+  printf("FIXED_NOREPLACE on a mapping: %s\n", f == MAP_FAILED ? en(errno) : "mapped");
   f = mmap(m, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
   printf("FIXED replaces: %d byte %d\n", f == m, m[0]);
   char *hi = mmap((void *)0x7f0000000000, 2 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
@@ -137,13 +151,13 @@ static void anon(void) {
   munmap(res, 1UL << 36);
   errno = 0;
   void *bad = mmap((void *)0x800000000000, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-  printf("FIXED beyond the user range: %s\n", bad == MAP_FAILED ? strerror(errno) : "mapped");
+  printf("FIXED beyond the user range: %s\n", bad == MAP_FAILED ? en(errno) : "mapped");
   errno = 0;
   bad = mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  printf("length 0: %s\n", bad == MAP_FAILED ? strerror(errno) : "mapped");
+  printf("length 0: %s\n", bad == MAP_FAILED ? en(errno) : "mapped");
   errno = 0;
   r = munmap(m + 1, PG);
-  printf("munmap unaligned: %d %s\n", r, strerror(errno));
+  printf("munmap unaligned: %d %s\n", r, en(errno));
   printf("munmap of nothing: %d\n", munmap((void *)0x10000000, PG));
   // MAP_SHARED | MAP_ANONYMOUS behaves as memory
   int *sh = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -158,7 +172,7 @@ static void remap(void) {
   mmap(m + 2 * PG, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0); // blocks growth in place
   errno = 0;
   void *r = mremap(m, 2 * PG, 4 * PG, 0);
-  printf("grow without MAYMOVE blocked: %s\n", r == MAP_FAILED ? strerror(errno) : "ok");
+  printf("grow without MAYMOVE blocked: %s\n", r == MAP_FAILED ? en(errno) : "ok");
   char *n = mremap(m, 2 * PG, 4 * PG, MREMAP_MAYMOVE);
   printf("moved: %d data %c %c new page %d\n", n != m, n[0], n[PG], n[3 * PG]);
   n[3 * PG] = 'z';
@@ -169,13 +183,13 @@ static void remap(void) {
   printf("FIXED: %d %c\n", fx == t + 4 * PG, fx[0]);
   errno = 0;
   r = mremap(fx, PG, PG, MREMAP_FIXED, t);
-  printf("FIXED without MAYMOVE: %s\n", r == MAP_FAILED ? strerror(errno) : "ok");
+  printf("FIXED without MAYMOVE: %s\n", r == MAP_FAILED ? en(errno) : "ok");
   char *d = mremap(fx, PG, PG, MREMAP_MAYMOVE | MREMAP_DONTUNMAP);
-  if (d == MAP_FAILED) printf("DONTUNMAP: %s\n", strerror(errno));
+  if (d == MAP_FAILED) printf("DONTUNMAP: %s\n", en(errno));
   else printf("DONTUNMAP: moved %c, old still mapped and empty %d\n", d[0], fx[0]);
   errno = 0;
   r = mremap((void *)0x10000000, PG, 2 * PG, MREMAP_MAYMOVE);
-  printf("mremap of nothing: %s\n", r == MAP_FAILED ? strerror(errno) : "ok");
+  printf("mremap of nothing: %s\n", r == MAP_FAILED ? en(errno) : "ok");
 }
 
 static void faultw(void) {
@@ -205,7 +219,7 @@ static void limit(void) {
   size_t got = 0;
   for (int i = 0; i < 64; i++) {
     void *p = mmap(NULL, 16 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) { printf("mmap failed after %zu MiB: %s\n", got >> 20, strerror(errno)); break; }
+    if (p == MAP_FAILED) { printf("mmap failed after %zu MiB: %s\n", got >> 20, en(errno)); break; }
     got += 16 << 20;
   }
   void *q = malloc(64 << 20);
