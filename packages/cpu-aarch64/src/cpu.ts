@@ -111,6 +111,11 @@ export class A64Cpu implements Cpu {
     const m = (this.S[3] >>> 22) & 3;
     if (m === this.rmode) return;
     this.rmode = m;
+    this.dropAll();
+  }
+  /** Whether blocks compute FPSR cumulative flags (on after the first mrs/msr of FPSR). */
+  fpsrTrack = false;
+  private dropAll(): void {
     for (const b of this.cache.values()) b.dead = true;
     this.cache.clear();
     this.pages.clear();
@@ -212,7 +217,7 @@ export class A64Cpu implements Cpu {
       return blk; // not cached: the page may be mapped later
     }
     this.translations++;
-    const t = new Tx(pc, this.rmode);
+    const t = new Tx(pc, this.rmode, this.fpsrTrack);
     let cur = pc;
     let illegalAt = -1, detail = '';
     for (;;) {
@@ -249,6 +254,13 @@ export class A64Cpu implements Cpu {
         break;
       }
       if (t.n >= MAX_INSNS || cur % PAGE_SIZE === 0 || (t.visited.has(cur) && cur !== pc)) { t.branch(cur); break; }
+    }
+    if (t.sawFpsr && !this.fpsrTrack) {
+      // The program looks at FPSR: from now on blocks compute the cumulative exception flags
+      // (code that never touches FPSR does not pay for them). Existing translations are dropped.
+      this.fpsrTrack = true;
+      this.dropAll();
+      return this.translate(pc);
     }
     // close skips left open (block limit, illegal instruction, svc): each skip path exits to its target
     while (t.skips.length > 0) { const target = t.closeSkip(true); t.branch(target); }

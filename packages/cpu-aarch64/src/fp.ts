@@ -33,6 +33,11 @@ export function emitFp(t: Tx, w: number): void {
     const r = g.t();
     if (t.rmode) g.emit(`${r}=fmaR(${negN ? '-' : ''}${rdF(ty, rn)},${rdF(ty, rm)},${negA ? '-' : ''}${rdF(ty, ra)},${ty},${t.rmode});`);
     else g.emit(`${r}=fma${ty ? 64 : 32}(${negN ? '-' : ''}${rdF(ty, rn)},${rdF(ty, rm)},${negA ? '-' : ''}${rdF(ty, ra)});`);
+    if (t.fpsr) {
+      const x = rdF(ty, rn), y = rdF(ty, rm);
+      g.emit(`if(${r}!==${r}){nanx(S,${ty},[${ra},${rn},${rm}]);if((${x}===0&&Math.abs(${y})===Infinity)||(${y}===0&&Math.abs(${x})===Infinity))S[4]|=1;}`
+        + `else fpx3(S,${negN ? '-' : ''}${x},${y},${negA ? '-' : ''}${rdF(ty, ra)},${r},${ty});`);
+    }
     g.emit(`if(${r}!==${r})nan3(${ty},${rd},${ra},${negA},${rn},${negN},${rm},S[3]);else{${wrF(ty, rd, r)}}`);
     return;
   }
@@ -43,11 +48,11 @@ export function emitFp(t: Tx, w: number): void {
     const fbits = 64 - scale;
     if (rmode === 0 && (opcode === 2 || opcode === 3)) { // SCVTF/UCVTF (fixed)
       const x = g.r(rn);
-      g.emit(wrF(ty, rd, `i2f(${ty},${opcode === 2 ? 1 : 0},${sf},${x[0]},${x[1]},${fbits},${t.rmode})`));
+      g.emit(wrF(ty, rd, `${t.fpsr ? 'i2fx(S,' : 'i2f('}${ty},${opcode === 2 ? 1 : 0},${sf},${x[0]},${x[1]},${fbits},${t.rmode})`));
       return;
     }
     if (rmode === 3 && (opcode === 0 || opcode === 1)) { // FCVTZS/FCVTZU (fixed)
-      const lo = g.let(`f2i(${rdF(ty, rn)}*${2 ** fbits},3,${opcode === 0 ? 1 : 0},${sf})`);
+      const lo = g.let(`${t.fpsr ? 'f2ix(S,' : 'f2i('}${rdF(ty, rn)}*${2 ** fbits},3,${opcode === 0 ? 1 : 0},${sf})`);
       if (sf) g.w(rd, [lo, g.let('T[1]')]); else g.w32(rd, lo);
       return;
     }
@@ -81,7 +86,7 @@ export function emitFp(t: Tx, w: number): void {
     if (opcode === 2 || opcode === 3) { // SCVTF / UCVTF
       if (rmode !== 0) throw new Undef();
       const x = g.r(rn);
-      g.emit(wrF(ty, rd, `i2f(${ty},${opcode === 2 ? 1 : 0},${sf},${x[0]},${sf ? x[1] : '0'},0,${t.rmode})`));
+      g.emit(wrF(ty, rd, `${t.fpsr ? 'i2fx(S,' : 'i2f('}${ty},${opcode === 2 ? 1 : 0},${sf},${x[0]},${sf ? x[1] : '0'},0,${t.rmode})`));
       return;
     }
     let mode: number;
@@ -89,7 +94,7 @@ export function emitFp(t: Tx, w: number): void {
     else if ((opcode === 4 || opcode === 5) && rmode === 0) mode = 4; // A
     else throw new Undef();
     const signed = opcode === 0 || opcode === 4 ? 1 : 0;
-    const lo = g.let(`f2i(${rdF(ty, rn)},${mode},${signed},${sf})`);
+    const lo = g.let(`${t.fpsr ? 'f2ix(S,' : 'f2i('}${rdF(ty, rn)},${mode},${signed},${sf})`);
     if (sf) g.w(rd, [lo, g.let('T[1]')]); else g.w32(rd, lo);
     return;
   }
@@ -101,6 +106,7 @@ export function emitFp(t: Tx, w: number): void {
     if (op2 & 7) throw new Undef();
     const a = g.let(rdF(ty, rn)), b = op2 & 8 ? '0' : g.let(rdF(ty, rm));
     g.setNzExpr(`${a}<${b}?8:${a}>${b}?2:${a}===${b}?6:3`);
+    if (t.fpsr) g.emit(`if(${a}!==${a}||${b}!==${b})fcmpx(S,${ty},${rn},${op2 & 8 ? -1 : rm},${op2 & 16 ? 0 : 1});`);
     return;
   }
   if (bits(w, 12, 10) === 0b100) { // FMOV (scalar, immediate)
@@ -116,6 +122,7 @@ export function emitFp(t: Tx, w: number): void {
     const cnd = g.let(g.cond(c));
     const a = g.let(rdF(ty, rn)), b = g.let(rdF(ty, rm));
     g.setNzExpr(`${cnd}?(${a}<${b}?8:${a}>${b}?2:${a}===${b}?6:3):${nzcv}`);
+    if (t.fpsr) g.emit(`if(${cnd}&&(${a}!==${a}||${b}!==${b}))fcmpx(S,${ty},${rn},${rm},${bit(w, 4) ? 0 : 1});`);
     return;
   }
   if (k === 3) { // FCSEL
@@ -132,6 +139,7 @@ export function emitFp(t: Tx, w: number): void {
   let e: string;
   if (t.rmode && (opc <= 3 || opc === 8)) {
     const r = g.let(`frnd(${opc === 8 ? 5 : [2, 3, 0, 1][opc]},${a},${b},${t.rmode},${ty})`);
+    if (t.fpsr) g.emit(`if(${r}!==${r})nanx(S,${ty},[${rn},${rm}]);else fpx(S,${opc === 8 ? 5 : [2, 3, 0, 1][opc]},${a},${b},${r},${ty});`);
     g.emit(`if(${r}!==${r})nan2(${ty},${rd},${rn},${rm},S[3],${opc === 8 ? 1 : 0});else{${wrF(ty, rd, r)}}`);
     return;
   }
@@ -143,6 +151,7 @@ export function emitFp(t: Tx, w: number): void {
     case 4: e = `(${a}!==${a}||${b}!==${b}?NaN:Math.max(${a},${b}))`; break;
     case 5: e = `(${a}!==${a}||${b}!==${b}?NaN:Math.min(${a},${b}))`; break;
     case 6: case 7: {
+      if (t.fpsr) g.emit(`if(${a}!==${a}||${b}!==${b})nanx(S,${ty},[${rn},${rm}]);`);
       g.emit(`if(${a}!==${a}||${b}!==${b})fnm(${ty},${rd},${rn},${rm},${opc === 7 ? 1 : 0},S[3]);else{${wrF(ty, rd, `Math.${opc === 7 ? 'min' : 'max'}(${a},${b})`)}}`);
       return;
     }
@@ -151,6 +160,7 @@ export function emitFp(t: Tx, w: number): void {
   }
   const r = g.let(e);
   const rm0 = opc === 8 ? 1 : 0;
+  if (t.fpsr) g.emit(`if(${r}!==${r})nanx(S,${ty},[${rn},${rm}]);` + (opc <= 3 || opc === 8 ? `else fpx(S,${opc === 8 ? 5 : [2, 3, 0, 1][opc]},${a},${b},${r},${ty});` : ''));
   g.emit(`if(${r}!==${r})nan2(${ty},${rd},${rn},${rm},S[3],${rm0});else{${wrF(ty, rd, r)}}`);
 }
 
@@ -168,18 +178,20 @@ function fp1(t: Tx, w: number, ty: number, rd: number, rn: number): void {
   if (opc === 4 || opc === 5 || opc === 7) { // FCVT between precisions
     const to = opc === 4 ? 0 : opc === 5 ? 1 : 3;
     if (to === ty || ty === 2) throw new Undef();
-    g.emit(`fcvt(${ty},${to},${rd},${rn},S[3]);`);
+    g.emit(t.fpsr ? `fcvtx(S,${ty},${to},${rd},${rn},S[3]);` : `fcvt(${ty},${to},${rd},${rn},S[3]);`);
     return;
   }
   if (ty > 1) throw new Undef();
   if (opc === 3) { // FSQRT
     const r = g.let(t.rmode ? `frnd(4,${rdF(ty, rn)},0,${t.rmode},${ty})` : ty === 1 ? `Math.sqrt(${rdF(ty, rn)})` : `Math.fround(Math.sqrt(${rdF(ty, rn)}))`);
+    if (t.fpsr) g.emit(`if(${r}!==${r})nanx(S,${ty},[${rn}]);else fpx(S,4,${rdF(ty, rn)},0,${r},${ty});`);
     g.emit(`if(${r}!==${r})nan2(${ty},${rd},${rn},${rn},S[3],0);else{${wrF(ty, rd, r)}}`);
     return;
   }
   if (opc >= 8 && opc <= 15 && opc !== 13) { // FRINT*
     const mode = [0, 1, 2, 3, 4, -1, 5, 5][opc - 8]; // N P M Z A - X I (X/I use FPCR.RMode)
     const r = g.let(`frint(${rdF(ty, rn)},${mode},S[3])`);
+    if (t.fpsr) g.emit(`if(${r}!==${r})nanx(S,${ty},[${rn}]);${opc === 14 ? `else if(${r}!==${rdF(ty, rn)})S[4]|=16;` : ''}`);
     g.emit(`if(${r}!==${r})nan2(${ty},${rd},${rn},${rn},S[3],0);else{${wrF(ty, rd, r)}}`);
     return;
   }

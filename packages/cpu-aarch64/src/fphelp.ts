@@ -3,6 +3,7 @@
 // saturation and every rounding mode, FRINT, precision conversions including half.
 
 const DN = 1 << 25;
+const IOC = 1, DZC = 2, OFC = 4, UFC = 8, IXC = 16;
 
 /** Exact value of a finite double as m * 2^e (m a BigInt). */
 function decompose(x: number): [bigint, number] {
@@ -139,9 +140,28 @@ export function fma64(a: number, b: number, c: number): number {
     const cb = 134217729 * b, bh = cb - (cb - b), bl = b - bh;
     const err = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
     if (err === 0) return p + c;
+    // a*b = p + err exactly. Boldo and Melquiond's emulation: (th, tl) = TwoSum(c, p); v = tl + err
+    // rounded to odd; RN(th + v) is the correctly rounded a*b + c (no underflow, no overflow).
+    const th = c + p;
+    if (Number.isFinite(th)) {
+      const bv = th - c, tl = (c - (th - bv)) + (p - bv);
+      let v = tl + err;
+      const vb = v - tl, ve = (tl - (v - vb)) + (err - vb);
+      if (ve !== 0) {
+        F1[0] = v;
+        if ((I1[0] & 1) === 0) { // even: step one unit toward the exact value (to the odd neighbour)
+          if ((ve > 0) === (v > 0)) { I1[0] = (I1[0] + 1) | 0; if (I1[0] === 0) I1[1] = (I1[1] + 1) | 0; }
+          else { if (I1[0] === 0) I1[1] = (I1[1] - 1) | 0; I1[0] = (I1[0] - 1) | 0; }
+          v = F1[0];
+        }
+      }
+      const r = th + v;
+      if (Number.isFinite(r) && Math.abs(r) > 1e-290) return r;
+    }
   }
   return exactFma(a, b, c, 53, -1074);
 }
+const F1 = new Float64Array(1), I1 = new Int32Array(F1.buffer);
 /** Fused multiply-add with one rounding (single; inputs are singles). */
 export function fma32(a: number, b: number, c: number): number {
   const p = a * b; // exact: 24 + 24 bits
@@ -152,13 +172,14 @@ export function fma32(a: number, b: number, c: number): number {
   if (err === 0) return Math.fround(s);
   return exactFma(a, b, c, 24, -149);
 }
-export function exactFma(a: number, b: number, c: number, prec: number, minExp: number, mode = 0): number {
+/** a*b+c (times 2^scale) with one rounding, by exact BigInt arithmetic. */
+export function exactFma(a: number, b: number, c: number, prec: number, minExp: number, mode = 0, scale = 0): number {
   const [ma, ea] = decompose(a), [mb, eb] = decompose(b), [mc, ec] = decompose(c);
   const mp = ma * mb, ep = ea + eb;
   const e = Math.min(ep, ec);
   const V = (mp << BigInt(ep - e)) + (mc << BigInt(ec - e));
   if (V === 0n) { const z = (a * b) + c; return mode === 2 && z === 0 && !(Object.is(a * b, 0) && Object.is(c, 0)) ? -0 : z; }
-  const r = roundScaled(V, e, prec, minExp, mode);
+  const r = roundScaled(V, e + scale, prec, minExp, mode);
   if (prec === 24 && Math.abs(r) >= 2 ** 128) return r > 0 ? Infinity : -Infinity;
   return r;
 }
@@ -346,5 +367,116 @@ export function fpHelpers(T: Int32Array, V8: Uint8Array): Record<string, unknown
     if (!Number.isFinite(a) || !Number.isFinite(b) || !Number.isFinite(c)) return ty === 1 ? fma64(a, b, c) : fma32(a, b, c);
     return exactFma(a, b, c, ty === 1 ? 53 : 24, ty === 1 ? -1074 : -149, mode);
   }
-  return { fmaR, frnd, fma64, fma32, nan2, nan3, fnm, frint, f2i, i2f, fcvt, halfToNum, numToHalf };
+  // ---- FPSR cumulative flags (only called by blocks translated with FPSR tracking on) ------------
+  /** Flags of a finite-operand result r whose exact value is V * 2^E (sticky: a nonzero remainder
+   *  below V's last bit); ty 1 double, 0 single. */
+  function flagsExact(S: Int32Array, V: bigint, E: number, sticky: boolean, r: number, ty: number): void {
+    const emin = ty === 1 ? -1022 : -126, max = ty === 1 ? Number.MAX_VALUE : 3.4028234663852886e38;
+    let f = 0;
+    if (V === 0n && !sticky) { return; }
+    if (!Number.isFinite(r)) f = OFC | IXC;
+    else {
+      const [mr, er] = r === 0 ? [0n, E] : decompose(r);
+      const av = V < 0n ? -V : V, ar = mr < 0n ? -mr : mr;
+      // compare |exact| with |r| at a common exponent
+      const e = Math.min(E, er);
+      const x = av << BigInt(E - e), y = ar << BigInt(er - e);
+      const inexact = sticky || x !== y;
+      if (inexact) {
+        f |= IXC;
+        // a directed mode that returns the largest finite value overflows when |exact| >= 2^(emax+1)
+        if (Math.abs(r) === max && x >= 1n << BigInt((ty === 1 ? 1024 : 128) - e)) f |= OFC | IXC;
+        // tiny before rounding: |exact| < 2^emin (the sticky part is less than one unit of x)
+        if (emin - e >= 0 && x < 1n << BigInt(emin - e)) f |= UFC;
+      }
+    }
+    S[4] |= f;
+  }
+  /** Flags of a scalar FADD(0) FSUB(1) FMUL(2) FDIV(3) FSQRT(4) FNMUL(5) with non-NaN result r. */
+  function fpx(S: Int32Array, op: number, a: number, b: number, r: number, ty: number): void {
+    if (!Number.isFinite(a) || (op !== 4 && !Number.isFinite(b))) return; // infinities: exact
+    if (op === 3 && b === 0) { if (a !== 0) S[4] |= DZC; return; }
+    const [ma, ea] = decompose(a);
+    if (op <= 1) {
+      const [mb0, eb] = decompose(b);
+      const mb = op === 1 ? -mb0 : mb0;
+      const e = Math.min(ea, eb);
+      flagsExact(S, (ma << BigInt(ea - e)) + (mb << BigInt(eb - e)), e, false, r, ty);
+    } else if (op === 2 || op === 5) {
+      const [mb, eb] = decompose(b);
+      flagsExact(S, ma * mb, ea + eb, false, r, ty);
+    } else if (op === 3) {
+      const [mb, eb] = decompose(b);
+      if (ma === 0n) return;
+      const k = 2 * (ty === 1 ? 53 : 24) + 4;
+      const num = ma << BigInt(k);
+      const q = num / mb, rem = num - q * mb;
+      flagsExact(S, q, ea - eb - k, rem !== 0n, r, ty);
+    } else {
+      if (a <= 0) return;
+      let m = ma, e = ea;
+      if (e & 1) { m <<= 1n; e -= 1; }
+      const k = 2 * ((ty === 1 ? 53 : 24) + 4);
+      const n = m << BigInt(k);
+      const x = isqrt(n);
+      flagsExact(S, x, (e - k) / 2, x * x !== n, r, ty);
+    }
+  }
+  /** Flags of a fused multiply-add a*b+c (non-NaN result r). */
+  function fpx3(S: Int32Array, a: number, b: number, c: number, r: number, ty: number): void {
+    if (!Number.isFinite(a) || !Number.isFinite(b) || !Number.isFinite(c)) return;
+    const [ma, ea] = decompose(a), [mb, eb] = decompose(b), [mc, ec] = decompose(c);
+    const ep = ea + eb, e = Math.min(ep, ec);
+    flagsExact(S, ((ma * mb) << BigInt(ep - e)) + (mc << BigInt(ec - e)), e, false, r, ty);
+  }
+  /** IOC for a NaN-producing operation: any signalling NaN source, or no NaN source at all. */
+  function nanx(S: Int32Array, ty: number, srcs: number[]): void {
+    const isN = ty === 1 ? isNaN64 : isNaN32, isS = ty === 1 ? isSNaN64 : isSNaN32;
+    let anyNaN = false;
+    for (const r of srcs) { if (isS(r)) { S[4] |= IOC; return; } if (isN(r)) anyNaN = true; }
+    if (!anyNaN) S[4] |= IOC;
+  }
+  /** FCMP (quietOnly 1: IOC only for signalling NaNs) / FCMPE (any NaN). rm < 0: compare with zero. */
+  function fcmpx(S: Int32Array, ty: number, n: number, m: number, quietOnly: number): void {
+    const isN = ty === 1 ? isNaN64 : isNaN32, isS = ty === 1 ? isSNaN64 : isSNaN32;
+    const any = isN(n) || (m >= 0 && isN(m)), sig = isS(n) || (m >= 0 && isS(m));
+    if (sig || (!quietOnly && any)) S[4] |= IOC;
+  }
+  /** f2i with flags: IOC for NaN or out of range, IXC when rounding changed the value. */
+  function f2ix(S: Int32Array, x: number, mode: number, signed: number, sf: number): number {
+    const lo = f2i(x, mode, signed, sf);
+    if (x !== x) { S[4] |= IOC; return lo; }
+    const r = roundMode(x, mode);
+    const min = signed ? (sf ? -9223372036854775808 : -2147483648) : 0;
+    const maxp1 = signed ? (sf ? 9223372036854775808 : 2147483648) : (sf ? 18446744073709551616 : 4294967296);
+    if (r < min || r >= maxp1) S[4] |= IOC;
+    else if (r !== x) S[4] |= IXC;
+    return lo;
+  }
+  /** i2f with IXC when the conversion rounded. */
+  function i2fx(S: Int32Array, ty: number, signed: number, sf: number, lo: number, hi: number, fbits: number, mode = 0): number {
+    const r = i2f(ty, signed, sf, lo, hi, fbits, mode);
+    const big = !sf ? BigInt(signed ? lo : lo >>> 0) : signed ? BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo >>> 0)) : (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+    if (big !== 0n) flagsExact(S, big, -fbits, false, r, ty);
+    return r;
+  }
+  /** FCVT with flags: IOC for a signalling NaN source; narrowing: IXC, OFC, UFC (tiny before rounding). */
+  function fcvtx(S: Int32Array, from: number, to: number, d: number, n: number, fpcr: number): void {
+    const h = VI[n * 4] & 0xffff;
+    const nan = from === 1 ? isNaN64(n) : from === 0 ? isNaN32(n) : ((h >> 10) & 31) === 31 && (h & 1023) !== 0;
+    const sig = from === 1 ? isSNaN64(n) : from === 0 ? isSNaN32(n) : nan && (h & 0x200) === 0;
+    const val = from === 1 ? VF[n * 2] : from === 0 ? VS[n * 4] : halfToNum(h);
+    fcvt(from, to, d, n, fpcr);
+    if (nan) { if (sig) S[4] |= IOC; return; }
+    const narrowing = (from === 1 && to !== 1) || (from === 0 && to === 3);
+    if (!narrowing || !Number.isFinite(val)) return;
+    const res = to === 0 ? VS[d * 4] : halfToNum(VI[d * 4] & 0xffff);
+    if (val === res) return;
+    const max = to === 0 ? 3.4028234663852886e38 : 65504, minNormal = to === 0 ? 2 ** -126 : 2 ** -14;
+    let f = IXC;
+    if (!Number.isFinite(res) || (Math.abs(res) === max && Math.abs(val) >= (to === 0 ? 2 ** 128 : 65536))) f |= OFC;
+    if (Math.abs(val) < minNormal) f |= UFC;
+    S[4] |= f;
+  }
+  return { fmaR, frnd, fma64, fma32, nan2, nan3, fnm, frint, f2i, i2f, fcvt, halfToNum, numToHalf, fpx, fpx3, nanx, fcmpx, f2ix, i2fx, fcvtx };
 }

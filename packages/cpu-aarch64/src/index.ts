@@ -7,6 +7,8 @@ export { disasm } from './disasm.js';
 /** Linux arm64 HWCAP bits (asm/hwcap.h) for what this CPU implements. */
 export const HWCAP_FP = 1n << 0n;
 export const HWCAP_ASIMD = 1n << 1n;
+export const HWCAP_CRC32 = 1n << 7n;
+export const HWCAP_ATOMICS = 1n << 8n;
 
 export function createA64Cpu(mem: AddressSpace, entry: SyscallEntry): Cpu {
   return new A64Cpu(mem, entry);
@@ -21,6 +23,6 @@ export const backend: CpuBackend = {
   },
   hwcap(arch: Arch) {
     if (arch !== 'aarch64') throw new Error(`cpu-aarch64 runs aarch64 only, not ${arch}`);
-    return { hwcap: HWCAP_FP | HWCAP_ASIMD, hwcap2: 0n, platform: 'aarch64' };
+    return { hwcap: HWCAP_FP | HWCAP_ASIMD | HWCAP_CRC32 | HWCAP_ATOMICS, hwcap2: 0n, platform: 'aarch64' };
   },
 };

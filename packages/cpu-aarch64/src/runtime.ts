@@ -16,6 +16,18 @@ export class GuestTrap extends Error {
 }
 
 const U64 = 18446744073709551616;
+
+/** Byte-at-a-time tables of the reflected CRC-32 (0xEDB88320) and CRC-32C (0x82F63B78) polynomials. */
+function crcTable(poly: number): Uint32Array {
+  const t = new Uint32Array(256);
+  for (let i = 0; i < 256; i++) {
+    let x = i;
+    for (let k = 0; k < 8; k++) x = x & 1 ? (x >>> 1) ^ poly : x >>> 1;
+    t[i] = x;
+  }
+  return t;
+}
+const CRC_TAB = crcTable(0xedb88320), CRC_TAB_C = crcTable(0x82f63b78);
 const normAddr = (a: number) => (a < 0 ? a + U64 : a);
 
 export function makeEnv(mem: AddressSpace, V8: Uint8Array, clock: () => number): Record<string, unknown> {
@@ -79,6 +91,8 @@ export function makeEnv(mem: AddressSpace, V8: Uint8Array, clock: () => number):
     checked(a, data.length, 'w', pc);
     mem.write(a, data);
   }
+  /** Faults unless [a, a+len) is writable (a store that must not be split by a fault). */
+  function wrchk(a: number, len: number, pc: number): void { checked(a, len, 'w', pc); }
   function zva(a: number, pc: number): void {
     const base = a - (((a % 64) + 64) % 64);
     checked(base, 64, 'w', pc);
@@ -182,6 +196,17 @@ export function makeEnv(mem: AddressSpace, V8: Uint8Array, clock: () => number):
     if (n < 32) { T[1] = hi >> n; return (lo >>> n) | (hi << (32 - n)); }
     T[1] = hi >> 31; return hi >> (n - 32);
   }
+  /** CRC32 (c = 0, polynomial 0x04C11DB7) or CRC32C (c = 1, 0x1EDC6F41), bit-reflected as the
+   *  architecture defines them, without pre/post inversion: acc updated with n bytes of (lo, hi). */
+  function crc32(c: number, acc: number, lo: number, hi: number, n: number): number {
+    const tab = c ? CRC_TAB_C : CRC_TAB;
+    let x = acc >>> 0;
+    for (let i = 0; i < n; i++) {
+      const byte = i < 4 ? (lo >>> (8 * i)) & 255 : (hi >>> (8 * (i - 4))) & 255;
+      x = (x >>> 8) ^ tab[(x ^ byte) & 255];
+    }
+    return x | 0;
+  }
   function rbit32(x: number): number {
     x = ((x >>> 1) & 0x55555555) | ((x & 0x55555555) << 1);
     x = ((x >>> 2) & 0x33333333) | ((x & 0x33333333) << 2);
@@ -200,8 +225,8 @@ export function makeEnv(mem: AddressSpace, V8: Uint8Array, clock: () => number):
 
   return {
     P: mem.perm, D: mem.dv, T, V8, VI, VF, VS, MF,
-    rd, wr, rdv, wrv, rdvp, rdbuf, wrbuf, zva, trap, cntvct,
-    umull, smull, mul64, umulh, smulh, udiv32, sdiv32, udiv64, sdiv64, shift64, rbit32, rev16, rev32, cls64,
+    rd, wr, rdv, wrv, rdvp, rdbuf, wrbuf, wrchk, zva, trap, cntvct,
+    umull, smull, mul64, umulh, smulh, crc32, udiv32, sdiv32, udiv64, sdiv64, shift64, rbit32, rev16, rev32, cls64,
     ...fpHelpers(T, V8),
     ...simdHelpers(mem, V8),
   };

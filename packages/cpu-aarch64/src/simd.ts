@@ -107,11 +107,16 @@ function threeSame(t: Tx, w: number, Q: number, U: number, size: number, rd: num
       case 28: if (!U && !a) op = 9; else if (U) op = a ? 11 : 10; break; // FCMEQ FCMGE FCMGT
       case 29: if (U) op = a ? 13 : 12; break; // FACGE FACGT
       case 30: op = a ? 5 : 4; pair = U === 1; break; // FMAX/FMIN(P)
-      case 31: if (U && !a) op = 3; break; // FDIV
+      case 31: if (U && !a) op = 3; else if (!U) op = a ? 17 : 16; break; // FDIV, FRECPS, FRSQRTS
     }
     if (op < 0) throw new Undef();
     if (!pair && !t.rmode && (op <= 3 || op === 14 || op === 15)) { inlineFp(t, op, rd, rn, rm, Q, es); return; }
     g.emit(pair ? `vfp(${op},${rd},${rn},${rm},${Q},${es},S[3]);` : `vf3(${op},${rd},${rn},${rm},${Q},${es},S[3],-1);`);
+    return;
+  }
+  if (opc === 22) { // SQDMULH / SQRDMULH (16- and 32-bit lanes)
+    if (size !== 1 && size !== 2) throw new Undef();
+    g.emit(`v3(o_${U ? 'sqrdmulh' : 'sqdmulh'},${rd},${rn},${rm},${Q},${esOf(size)});`);
     return;
   }
   const name = THREE_SAME_INT[opc]?.[U];
@@ -161,8 +166,14 @@ function scalarThreeSame(t: Tx, w: number, U: number, size: number, rd: number, 
     if (opc === 28) op = !U && !a ? 9 : U ? (a ? 11 : 10) : -1;
     else if (opc === 29 && U) op = a ? 13 : 12;
     else if (opc === 26 && U && a) op = 8; // FABD scalar
+    else if (opc === 31 && !U) op = a ? 17 : 16; // FRECPS / FRSQRTS
     if (op < 0) throw new Undef();
     g.emit(`sf3(${op},${rd},${rn},${rm},${es},S[3],0);`);
+    return;
+  }
+  if (opc === 22) { // SQDMULH / SQRDMULH (scalar H/S)
+    if (size !== 1 && size !== 2) throw new Undef();
+    g.emit(`s3(o_${U ? 'sqrdmulh' : 'sqdmulh'},${rd},${rn},${rm},${esOf(size)});`);
     return;
   }
   const name = THREE_SAME_INT[opc]?.[U];
@@ -218,7 +229,7 @@ function twoMiscFp(t: Tx, w: number, Q: number, U: number, size: number, rd: num
     if (scalar) g.emit(`vf2(${op},${rd},${rn},0,${es},S[3]);zeroAbove(${rd},${es / 8});`);
     else g.emit(`vf2(${op},${rd},${rn},${Q},${es},S[3]);`);
   };
-  const cvt = (kind: number) => g.emit(`vcvt(${kind},${rd},${rn},${scalar ? 1 : Q},${es},0,${scalar ? 1 : 0},S[3]);`);
+  const cvt = (kind: number) => g.emit(`vcvt(${kind},${rd},${rn},${scalar ? 1 : Q},${es},0,${scalar ? 1 : 0},S[3]${t.fpsr ? ',S' : ''});`);
   if (!hi) {
     switch (opc) {
       case 0x16: if (scalar || size !== 1) break; if (!U) { g.emit(`vfcvtn(${rd},${rn},${Q},S[3]);`); return; } break; // FCVTN (double->single when size=01)
@@ -240,6 +251,7 @@ function twoMiscFp(t: Tx, w: number, Q: number, U: number, size: number, rd: num
       case 0x19: if (scalar) break; v2(U ? 8 : 6); return; // FRINTZ / FRINTI
       case 0x1a: cvt(U ? 7 : 6); return; // FCVTPS/PU
       case 0x1b: cvt(U ? 3 : 2); return; // FCVTZS/ZU
+      case 0x1d: v2(U ? 15 : 14); return; // FRECPE / FRSQRTE
       case 0x1f: if (scalar || !U) break; v2(2); return; // FSQRT
     }
   }
@@ -407,12 +419,12 @@ function shiftImm(t: Tx, w: number, Q: number, U: number, rd: number, rn: number
     case 0x14: if (scalar || es === 64) break; g.emit(`vshll(${U ? 0 : 1},${rd},${rn},${Q},${es},${lsh});`); return;
     case 0x1c: { // SCVTF/UCVTF (fixed)
       if (es < 32) break;
-      g.emit(`vcvt(${U},${rd},${rn},${q},${es},${rsh},${sc},S[3]);`);
+      g.emit(`vcvt(${U},${rd},${rn},${q},${es},${rsh},${sc},S[3]${t.fpsr ? ',S' : ''});`);
       return;
     }
     case 0x1f: { // FCVTZS/FCVTZU (fixed)
       if (es < 32) break;
-      g.emit(`vcvt(${U ? 3 : 2},${rd},${rn},${q},${es},${rsh},${sc});`);
+      g.emit(`vcvt(${U ? 3 : 2},${rd},${rn},${q},${es},${rsh},${sc},S[3]${t.fpsr ? ',S' : ''});`);
       return;
     }
   }
@@ -447,6 +459,7 @@ function indexed(t: Tx, w: number, Q: number, U: number, size: number, rd: numbe
   const es = esOf(size);
   switch (opc) {
     case 8: if (U) break; g.emit(`vdup(32,${rm},${idx},1,${es});v3(o_mul,${rd},${rn},32,${Q},${es});`); return;
+    case 12: case 13: if (U) break; g.emit(`vdup(32,${rm},${idx},1,${es});v3(o_${opc === 13 ? 'sqrdmulh' : 'sqdmulh'},${rd},${rn},32,${Q},${es});`); return;
     case 0: if (!U) break; g.emit(`vdup(32,${rm},${idx},1,${es});v3(o_mla,${rd},${rn},32,${Q},${es});`); return;
     case 4: if (!U) break; g.emit(`vdup(32,${rm},${idx},1,${es});v3(o_mls,${rd},${rn},32,${Q},${es});`); return;
     case 10: g.emit(`vmull(${U ? 0 : 1},0,${rd},${rn},${rm},${Q},${es},${idx});`); return;

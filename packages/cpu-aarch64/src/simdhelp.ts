@@ -30,6 +30,13 @@ function vshlBig(a: bigint, b: bigint, signed: boolean): bigint {
   return x >> BigInt(r);
 }
 
+function dmulh(a: number, b: number, es: number, round: boolean): number {
+  let r: number;
+  if (es === 16) r = Math.floor((2 * a * b + (round ? 0x8000 : 0)) / 65536);
+  else r = Number((2n * BigInt(a) * BigInt(b) + (round ? 0x80000000n : 0n)) >> 32n);
+  return sat(r, smin(es), smax(es));
+}
+
 export const OPS: Record<string, LaneOp> = {
   add: { f: (a, b) => a + b, g: (a, b) => a + b },
   sadd: { s: true, f: (a, b) => a + b, g: (a, b) => a + b },
@@ -64,6 +71,9 @@ export const OPS: Record<string, LaneOp> = {
   uabd: { f: (a, b) => Math.abs(a - b) },
   saba: { s: true, f: (a, b, _e, c) => c + Math.abs(a - b) },
   uaba: { f: (a, b, _e, c) => c + Math.abs(a - b) },
+  // doubling multiply high, saturating (only -2^(es-1) squared saturates); sqrdmulh rounds
+  sqdmulh: { s: true, f: (a, b, es) => dmulh(a, b, es, false) },
+  sqrdmulh: { s: true, f: (a, b, es) => dmulh(a, b, es, true) },
   // unary (b unused)
   neg: { s: true, f: (a) => -a, g: (a) => -a },
   abs: { s: true, f: (a) => Math.abs(a), g: (a) => { const x = BigInt.asIntN(64, a); return x < 0n ? -x : x; } },
@@ -435,6 +445,7 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
     (a, b) => (a === b ? -1 : 0), (a, b) => (a >= b ? -1 : 0), (a, b) => (a > b ? -1 : 0), // 9..11 fcmeq fcmge fcmgt
     (a, b) => (Math.abs(a) >= Math.abs(b) ? -1 : 0), (a, b) => (Math.abs(a) > Math.abs(b) ? -1 : 0), // 12,13 facge facgt
     (a, b, c) => c + a * b, (a, b, c) => c - a * b, // 14,15 fmla fmls (fused: see below)
+    (a, b) => 2 - a * b, (a, b) => (3 - a * b) / 2, // 16,17 frecps frsqrts (fused: see below)
   ];
   function fl(op: number, a: number, b: number, c: number, es: number, fpcr = 0): number {
     const mode = (fpcr >>> 22) & 3;
@@ -442,6 +453,14 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
       if (mode && Number.isFinite(a) && Number.isFinite(b) && Number.isFinite(c)) return exactFma(op === 15 ? -a : a, b, c, es === 64 ? 53 : 24, es === 64 ? -1074 : -149, mode);
       const r = es === 64 ? fma64(op === 15 ? -a : a, b, c) : fma32(op === 15 ? -a : a, b, c);
       return r;
+    }
+    if (op === 16 || op === 17) { // FRECPS / FRSQRTS: 2 - a*b and (3 - a*b)/2, one rounding; inf*0 gives 2 / 1.5
+      if ((a === 0 && Math.abs(b) === Infinity) || (b === 0 && Math.abs(a) === Infinity)) return op === 16 ? 2 : 1.5;
+      const k = op === 16 ? 2 : 3;
+      // FRSQRTS halves before its single rounding
+      if ((mode || op === 17) && Number.isFinite(a) && Number.isFinite(b)) return exactFma(-a, b, k, es === 64 ? 53 : 24, es === 64 ? -1074 : -149, mode, op === 17 ? -1 : 0);
+      const r = es === 64 ? fma64(-a, b, k) : fma32(-a, b, k);
+      return op === 16 ? r : es === 64 ? r / 2 : Math.fround(r / 2);
     }
     if (mode && op <= 3) return frnd(op, a, b, mode, es === 64 ? 1 : 0);
     if (mode && op === 8) return Math.abs(frnd(1, a, b, mode, es === 64 ? 1 : 0));
@@ -465,7 +484,8 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
       }
       const r = fl(op, a, b, c, es, fpcr);
       if (r !== r) {
-        if (op >= 14 && infTimesZeroQ(a, b, es, d, i, n, i, m, mi)) fnanLane(i, es, [], fpcr);
+        if (op >= 16) fnanLane(i, es, [[n, i, 1], [m, mi]], fpcr); // FRECPS/FRSQRTS negate op1 first
+        else if (op >= 14 && infTimesZeroQ(a, b, es, d, i, n, i, m, mi)) fnanLane(i, es, [], fpcr);
         else fnanLane(i, es, op >= 14 ? [[d, i], [n, i, op - 14], [m, mi]] : [[n, i], [m, mi]], fpcr);
         if (op === 8) { if (es === 64) O32[i * 2 + 1] &= 0x7fffffff; else O32[i] &= 0x7fffffff; }
       } else fset(i, es, r);
@@ -482,7 +502,8 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
     } else {
       const r = fl(op, a, b, c, es, fpcr);
       if (r !== r) {
-        if (op >= 14 && infTimesZeroQ(a, b, es, d, 0, n, 0, m, mIdx)) fnanLane(0, es, [], fpcr);
+        if (op >= 16) fnanLane(0, es, [[n, 0, 1], [m, mIdx]], fpcr);
+        else if (op >= 14 && infTimesZeroQ(a, b, es, d, 0, n, 0, m, mIdx)) fnanLane(0, es, [], fpcr);
         else fnanLane(0, es, op >= 14 ? [[d, 0], [n, 0, op - 14], [m, mIdx]] : [[n, 0], [m, mIdx]], fpcr);
         if (op === 8) { if (es === 64) O32[1] &= 0x7fffffff; else O32[0] &= 0x7fffffff; }
       } else fset(0, es, r);
@@ -536,6 +557,56 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
     O32[0] = r[1];
     finish(d, 1);
   }
+  /** FRECPE of one lane's raw bits (es 32/64): the architecture's 8-bit reciprocal estimate. */
+  function recipEstimate(x: bigint, es: number, fpcr: number): bigint {
+    const fb = es === 32 ? 23 : 52, N = BigInt(es), sign = (x >> (N - 1n)) & 1n;
+    let exp = Number((x >> BigInt(fb)) & (es === 32 ? 0xffn : 0x7ffn));
+    let frac = (x & ((1n << BigInt(fb)) - 1n)) << BigInt(52 - fb);
+    const M52 = (1n << 52n) - 1n, sgn = sign << (N - 1n);
+    const expMax = es === 32 ? 255 : 2047;
+    if (exp === expMax) return sgn; // infinity -> zero
+    if (exp === 0 && frac === 0n) return sgn | (BigInt(expMax) << BigInt(fb)); // zero -> infinity
+    if (exp === 0 && frac < 1n << 50n) { // so small that the reciprocal overflows
+      const m = (fpcr >>> 22) & 3;
+      const inf = m === 0 || (m === 1 && sign === 0n) || (m === 2 && sign === 1n);
+      return sgn | (inf ? BigInt(expMax) << BigInt(fb) : ((BigInt(expMax - 1) << BigInt(fb)) | ((1n << BigInt(fb)) - 1n)));
+    }
+    if (exp === 0) {
+      if (((frac >> 51n) & 1n) === 0n) { exp = -1; frac = (frac << 2n) & M52; } else frac = (frac << 1n) & M52;
+    }
+    const scaled = 256 + Number(frac >> 44n);
+    let rexp = (es === 32 ? 253 : 2045) - exp;
+    const b = Math.floor(2 ** 19 / (scaled * 2 + 1));
+    const est = (b + 1) >> 1;
+    frac = BigInt(est & 255) << 44n;
+    if (rexp === 0) frac = (1n << 51n) | (frac >> 1n);
+    else if (rexp === -1) { frac = (1n << 50n) | (frac >> 2n); rexp = 0; }
+    return sgn | (BigInt(rexp) << BigInt(fb)) | (frac >> BigInt(52 - fb));
+  }
+  /** FRSQRTE of one lane's raw bits: the architecture's 8-bit reciprocal square root estimate. */
+  function rsqrtEstimate(x: bigint, es: number, fpcr: number): bigint {
+    const fb = es === 32 ? 23 : 52, N = BigInt(es), sign = (x >> (N - 1n)) & 1n;
+    let exp = Number((x >> BigInt(fb)) & (es === 32 ? 0xffn : 0x7ffn));
+    let frac = (x & ((1n << BigInt(fb)) - 1n)) << BigInt(52 - fb);
+    const M52 = (1n << 52n) - 1n;
+    const expMax = es === 32 ? 255 : 2047;
+    void fpcr;
+    if (exp === 0 && frac === 0n) return (sign << (N - 1n)) | (BigInt(expMax) << BigInt(fb)); // +-0 -> +-inf
+    if (sign) return es === 32 ? 0x7fc00000n : 0x7ff8000000000000n; // negative -> default NaN
+    if (exp === expMax) return 0n; // +inf -> +0
+    if (exp === 0) {
+      while (((frac >> 51n) & 1n) === 0n) { frac = (frac << 1n) & M52; exp--; }
+      frac = (frac << 1n) & M52;
+    }
+    const scaled = (exp & 1) === 0 ? 256 + Number(frac >> 44n) : 128 + Number(frac >> 45n);
+    const rexp = Math.floor(((es === 32 ? 380 : 3068) - exp) / 2);
+    let a = scaled;
+    if (a < 256) a = a * 2 + 1; else { a = (a >> 1) << 1; a = (a + 1) * 2; }
+    let b = 512;
+    while (a * (b + 1) * (b + 1) < 2 ** 28) b++;
+    const est = (b + 1) >> 1;
+    return (BigInt(rexp) << BigInt(fb)) | (BigInt(est & 255) << BigInt(fb - 8));
+  }
   /** Vector FP unary: 0 fabs 1 fneg 2 fsqrt 3 frintn 4 frintp 5 frintm 6 frintz 7 frinta 8 frintx/i 9..13 fcm*0 (gt ge eq le lt). */
   function vf2(op: number, d: number, n: number, q: number, es: number, fpcr: number): void {
     const L = lanes(q, es);
@@ -546,6 +617,13 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
         continue;
       }
       const a = fget(n, i, es);
+      if (op === 14 || op === 15) {
+        if (a !== a) { fnanLane(i, es, [[n, i]], fpcr); continue; }
+        const raw = es === 64 ? getB(n, i) : BigInt(U32[n * 4 + i]);
+        const v = op === 14 ? recipEstimate(raw, es, fpcr) : rsqrtEstimate(raw, es, fpcr);
+        if (es === 64) O64[i] = v; else O32[i] = Number(v);
+        continue;
+      }
       if (op >= 9) {
         const v = a !== a ? false : op === 9 ? a > 0 : op === 10 ? a >= 0 : op === 11 ? a === 0 : op === 12 ? a <= 0 : a < 0;
         if (es === 64) O64[i] = v ? M64 : 0n; else O32[i] = v ? 0xffffffff : 0;
@@ -560,20 +638,22 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
     finish(d, q);
   }
   /** Vector/scalar int <-> FP conversions. kind 0 scvtf 1 ucvtf 2 fcvtzs 3 fcvtzu, 4.. fcvt{n,p,m,a}{s,u}; fbits for fixed point. */
-  function vcvt(kind: number, d: number, n: number, q: number, es: number, fbits: number, scalar: number, fpcr = 0): void {
+  function vcvt(kind: number, d: number, n: number, q: number, es: number, fbits: number, scalar: number, fpcr = 0, S?: Int32Array): void {
     const L = scalar ? 1 : lanes(q, es);
     if (scalar) { O64[0] = 0n; O64[1] = 0n; }
     for (let i = 0; i < L; i++) {
       if (kind <= 1) {
         const x = es === 64 ? (kind === 0 ? getB(n, i, true) : getB(n, i)) : BigInt(getN(n, i, 32, kind === 0));
         const v = roundScaled(x, -fbits, es === 64 ? 53 : 24, es === 64 ? -1074 : -149, (fpcr >>> 22) & 3);
+        // FPSR tracking: inexact exactly when rounding up and rounding down differ
+        if (S && x !== 0n && roundScaled(x, -fbits, es === 64 ? 53 : 24, es === 64 ? -1074 : -149, 1) !== roundScaled(x, -fbits, es === 64 ? 53 : 24, es === 64 ? -1074 : -149, 2)) S[4] |= 16;
         fset(i, es, v);
       } else {
         const k = kind - 2;
         const signed = (k & 1) === 0 ? 1 : 0;
         const mode = k < 2 ? 3 : [0, 1, 2, 4][(k - 2) >> 1];
         const x = fget(n, i, es) * 2 ** fbits;
-        const lo = f2i(x, mode, signed, es === 64 ? 1 : 0);
+        const lo = S ? f2ix(S, x, mode, signed, es === 64 ? 1 : 0) : f2i(x, mode, signed, es === 64 ? 1 : 0);
         if (es === 64) { O32[i * 2] = lo; O32[i * 2 + 1] = T[1]; } else O32[i] = lo;
       }
     }
@@ -681,7 +761,7 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
   }
 
   const T = new Int32Array(2);
-  const { f2i, frint } = fpHelpersLocal(T);
+  const { f2i, frint, f2ix } = fpHelpersLocal(T);
   return {
     v3, s3, v2, s2, vp, vred, vlong, vwide, vmull, vxtn, vhn, vaddlp, vshift, vshrn, vshll, vrev, vperm, vext, vtbl, vdup, vdupg, vins, zeroAbove, vinsg, vimm,
     vf3, sf3, vfp, vfred, vf2, vcvt, vfcvtl, vfcvtn, ldstm, ldsts,
@@ -690,8 +770,9 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
 }
 
 import { fma64, fma32, roundScaled, fpHelpers, frnd, exactFma, exactParts } from './fphelp.js';
-function fpHelpersLocal(T: Int32Array): { f2i: (x: number, mode: number, signed: number, sf: number) => number; frint: (x: number, mode: number, fpcr: number) => number } {
-  const h = fpHelpers(T, new Uint8Array(512)) as { f2i: (x: number, mode: number, signed: number, sf: number) => number; frint: (x: number, mode: number, fpcr: number) => number };
-  return { f2i: h.f2i, frint: h.frint };
+type F2I = (x: number, mode: number, signed: number, sf: number) => number;
+function fpHelpersLocal(T: Int32Array): { f2i: F2I; frint: (x: number, mode: number, fpcr: number) => number; f2ix: (S: Int32Array, x: number, mode: number, signed: number, sf: number) => number } {
+  const h = fpHelpers(T, new Uint8Array(512)) as { f2i: F2I; frint: (x: number, mode: number, fpcr: number) => number; f2ix: (S: Int32Array, x: number, mode: number, signed: number, sf: number) => number };
+  return { f2i: h.f2i, frint: h.frint, f2ix: h.f2ix };
 }
 export { ONES };

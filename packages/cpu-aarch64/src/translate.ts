@@ -67,7 +67,10 @@ export class Tx {
   fpcrWrite = false;
   private bes: number = 0;
   /** FPCR.RMode the block is translated for (0 nearest, 1 +inf, 2 -inf, 3 zero). */
-  constructor(readonly start: number, readonly rmode = 0) {}
+  /** An mrs/msr of FPSR was translated (the Cpu then turns FPSR flag tracking on). */
+  sawFpsr = false;
+  /** fpsr: blocks compute the FPSR cumulative exception flags (scalar FP; see README). */
+  constructor(readonly start: number, readonly rmode = 0, readonly fpsr = false) {}
 
   /** Code that leaves the block for `target` (a JS expression of the next pc). */
   exitCode(target: string): string {
@@ -375,7 +378,7 @@ function system(t: Tx, w: number): boolean {
       switch (reg) {
         case SR_NZCV: { const nz = g.readNz(); g.w(rt, [g.let(`${nz}<<28`), '0']); return false; }
         case SR_FPCR: g.w(rt, [g.let('S[3]'), '0']); return false;
-        case SR_FPSR: g.w(rt, [g.let('S[4]'), '0']); return false;
+        case SR_FPSR: t.sawFpsr = true; g.w(rt, [g.let('S[4]'), '0']); return false;
         case SR_TPIDR: g.w(rt, [g.let('S[5]'), g.let('S[6]')]); return false;
         case SR_TPIDRRO: g.w(rt, ['0', '0']); return false;
         case SR_CNTFRQ: g.w(rt, [String(CNTFRQ), '0']); return false;
@@ -389,7 +392,7 @@ function system(t: Tx, w: number): boolean {
     switch (reg) {
       case SR_NZCV: g.setNzExpr(`(${v[0]}>>>28)&15`); return false;
       case SR_FPCR: g.emit(`S[3]=${v[0]}&0x07ff9f00;`); t.fpcrWrite = true; t.exit(pcLit(t.pc + 4)); return true;
-      case SR_FPSR: g.emit(`S[4]=${v[0]}&0xf800009f;`); return false;
+      case SR_FPSR: t.sawFpsr = true; g.emit(`S[4]=${v[0]}&0xf800009f;`); return false;
       case SR_TPIDR: g.emit(`S[5]=${v[0]};S[6]=${v[1]};`); return false;
     }
     throw new Undef('msr of an unimplemented system register');
@@ -552,6 +555,12 @@ function dp2(g: Gen, w: number, sf: boolean, rd: number, rn: number, rm: number)
       g.w(rd, [lo, g.let('T[1]')]);
       return;
     }
+    case 16: case 17: case 18: case 19: case 20: case 21: case 22: case 23: { // CRC32{B,H,W,X}, CRC32C{B,H,W,X}
+      const sz = opcode & 3, c = (opcode >> 2) & 1;
+      if ((sz === 3) !== sf) throw new Undef();
+      g.w32(rd, `crc32(${c},${a[0]},${b[0]},${sz === 3 ? b[1] : '0'},${1 << sz})`);
+      return;
+    }
     case 8: case 9: case 10: case 11: { // LSLV LSRV ASRV RORV
       const k = opcode - 8;
       if (!sf) {
@@ -662,7 +671,8 @@ function ldst(t: Tx, w: number): void {
     const idx = extend(g, g.r(rm), option);
     const sh = S ? scale : 0;
     a = g.let(`${asNum(g.r(rn, true))}+${asNum(idx)}${sh ? `*${1 << sh}` : ''}`);
-  } else throw new Undef('LSE atomics / pointer-authenticated loads are not implemented');
+  } else if (bits(w, 11, 10) === 0 && !V) { atomic(t, w); return; }
+  else throw new Undef('pointer-authenticated loads are not implemented');
   if (V) {
     const bytes = opc >= 2 ? (size === 0 ? 16 : -1) : 1 << size;
     if (bytes < 0) throw new Undef();
@@ -717,6 +727,40 @@ function pair(t: Tx, w: number): void {
   if (wb) g.w(rn, wb, true);
 }
 
+/** LSE atomic memory operations (LDADD LDCLR LDEOR LDSET LDSMAX LDSMIN LDUMAX LDUMIN, SWP; the ST*
+ *  aliases are Rt = XZR): one thread runs at a time, so load-modify-store is atomic. */
+function atomic(t: Tx, w: number): void {
+  const g = t.g, pc = t.pc;
+  const size = bits(w, 31, 30), rs = bits(w, 20, 16), o3 = bit(w, 15), opc = bits(w, 14, 12);
+  const rt = w & 31, rn = (w >>> 5) & 31;
+  if (o3 && opc !== 0) throw new Undef(); // LDAPR (FEAT_LRCPC) and the rest are not implemented
+  const bytes = 1 << size, x = size === 3;
+  const a = addrImm(g, rn, 0);
+  const old = load(g, a, bytes, pc);
+  const s = g.r(rs);
+  let nv: P;
+  if (o3) nv = s;
+  else if (opc === 0) nv = add(g, old, s, x);
+  else if (opc === 1) nv = and(g, old, not(g, s, x), x);
+  else if (opc === 2) nv = xor(g, old, s, x);
+  else if (opc === 3) nv = or(g, old, s, x);
+  else {
+    const signed = opc < 6, max = (opc & 1) === 0;
+    let ge: string; // old >= s, at the access size
+    if (x) ge = signed ? g.ges(old, s) : g.geu(old, s);
+    else {
+      const sh = 32 - 8 * bytes;
+      const ext = (v: string) => (signed ? (sh ? `((${v}<<${sh})>>${sh})` : `(${v}|0)`) : sh ? `(${v}&${bytes === 1 ? 255 : 65535})` : `(${v}>>>0)`);
+      ge = `${ext(old[0])}>=${ext(s[0])}`;
+    }
+    const c = g.let(ge);
+    const pick = (i: 0 | 1) => g.let(max ? `${c}?${old[i]}:${s[i]}` : `${c}?${s[i]}:${old[i]}`);
+    nv = [pick(0), x ? pick(1) : '0'];
+  }
+  store(g, a, bytes, nv, pc);
+  if (x) g.w(rt, old); else g.w32(rt, old[0]);
+}
+
 function exclusive(t: Tx, w: number): void {
   const g = t.g, pc = t.pc;
   const size = bits(w, 31, 30), o2 = bit(w, 23), L = bit(w, 22), o1 = bit(w, 21), rs = bits(w, 20, 16), o0 = bit(w, 15), rt2 = bits(w, 14, 10);
@@ -724,7 +768,18 @@ function exclusive(t: Tx, w: number): void {
   const bytes = 1 << size;
   void o0;
   if (o2 === 1) {
-    if (o1) throw new Undef('LSE compare-and-swap is not implemented');
+    if (o1) { // CAS, CASA, CASL, CASAL (B/H/W/X)
+      if (rt2 !== 31) throw new Undef();
+      const a = addrImm(g, rn, 0);
+      const old = load(g, a, bytes, pc);
+      const s = g.r(rs);
+      const eq = g.let(size === 3 ? `${old[0]}===${s[0]}&&${old[1]}===${s[1]}` : size === 2 ? `${old[0]}===${s[0]}` : `${old[0]}===(${s[0]}&${bytes === 1 ? 255 : 65535})`);
+      g.emit(`if(${eq}){`);
+      store(g, a, bytes, g.r(rt), pc);
+      g.emit('}');
+      if (size === 3) g.w(rs, old); else g.w32(rs, old[0]);
+      return;
+    }
     const a = addrImm(g, rn, 0);
     if (L) { const v = load(g, a, bytes, pc); g.w(rt, v); } else store(g, a, bytes, g.r(rt), pc);
     return;
@@ -746,7 +801,22 @@ function exclusive(t: Tx, w: number): void {
     }
     return;
   }
-  if (size < 2) throw new Undef();
+  if (size < 2) { // CASP, CASPA, CASPL, CASPAL: register pairs Rs:Rs+1, Rt:Rt+1 of W (size 0) or X (size 1)
+    if (rt2 !== 31 || (rs & 1) || (rt & 1) || rs === 31 || rt === 31) throw new Undef();
+    const eb = size ? 8 : 4;
+    const a2 = g.let(`${a}+${eb}`);
+    // both halves are checked readable (and writable when they are stored) before anything changes
+    const o1v = load(g, a, eb, pc), o2v = load(g, a2, eb, pc);
+    const s1 = g.r(rs), s2 = g.r(rs + 1);
+    const eq = g.let(size ? `${o1v[0]}===${s1[0]}&&${o1v[1]}===${s1[1]}&&${o2v[0]}===${s2[0]}&&${o2v[1]}===${s2[1]}` : `${o1v[0]}===${s1[0]}&&${o2v[0]}===${s2[0]}`);
+    g.emit(`if(${eq}){`);
+    g.emit(`wrchk(${a},${2 * eb},${pc});`);
+    store(g, a, eb, g.r(rt), pc);
+    store(g, a2, eb, g.r(rt + 1), pc);
+    g.emit('}');
+    if (size) { g.w(rs, o1v); g.w(rs + 1, o2v); } else { g.w32(rs, o1v[0]); g.w32(rs + 1, o2v[0]); }
+    return;
+  }
   const a2 = g.let(`${a}+${bytes}`);
   if (L) { // LDXP / LDAXP
     if (rt === rt2) throw new Undef();

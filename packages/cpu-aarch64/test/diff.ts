@@ -12,7 +12,7 @@ function hex64(b: Buffer, o: number): string { return '0x' + b.readBigUInt64LE(o
 
 export function runDiff(snippets: string[], seed = 1, opts: { fpcr?: number; ignoreFpsr?: boolean; oracle?: CpuFactory } = {}): DiffResult {
   const rng = new Rng(seed);
-  const text: string[] = ['.text', '.global _start', '_start:', 'ldr x27, =inbuf', 'ldr x28, =outbuf', 'ldr x17, =scratch+128'];
+  const text: string[] = ['.arch armv8.2-a+crc', '.text', '.global _start', '_start:', 'ldr x27, =inbuf', 'ldr x28, =outbuf', 'ldr x17, =scratch+128'];
   if (opts.fpcr !== undefined) text.push(`mov x16, #${opts.fpcr}`, 'msr fpcr, x16');
   const data: string[] = ['.data', '.balign 16', 'inbuf:'];
   const inputs: bigint[][] = [];

@@ -9,9 +9,9 @@ import * as S from './gen/simd.js';
 const seed = Number(process.env.SEED ?? 100);
 const on = HAVE_CROSS && !!process.env.A64_STRESS;
 describe.skipIf(!on)('stress', () => {
-  it('int', () => { expect(runDiff([...I.gen(1500, I.dataProc), ...I.gen(500, I.branches), ...I.gen(800, I.memOps)], seed).mismatches).toEqual([]); });
-  it('fp', () => { expect(runDiff([...F.gen(1500, F.arith), ...F.gen(1000, F.conv)], seed + 1, { ignoreFpsr: true }).mismatches).toEqual([]); });
-  it('simd', () => { expect(runDiff([...S.gen(1500, S.intOps), ...S.gen(500, S.scalarOps), ...S.gen(800, S.fpVec)], seed + 2, { ignoreFpsr: true }).mismatches).toEqual([]); });
+  it('int', () => { expect(runDiff([...I.gen(1500, I.dataProc), ...I.gen(500, I.branches), ...I.gen(800, I.memOps), ...I.gen(300, I.crc), ...I.gen(600, I.atomics)], seed).mismatches).toEqual([]); });
+  it('fp', () => { expect(runDiff([...F.gen(1500, F.arith), ...F.gen(1000, F.conv)], seed + 1).mismatches).toEqual([]); });
+  it('simd', () => { expect(runDiff([...S.gen(1500, S.intOps), ...S.gen(500, S.scalarOps), ...S.gen(800, S.fpVec), ...S.gen(500, S.recip), ...S.gen(400, S.dmulh)], seed + 2, { ignoreFpsr: true }).mismatches).toEqual([]); });
   it('ldst', () => { expect(runDiff(S.gen(1000, S.ldst), seed + 3, { ignoreFpsr: true }).mismatches).toEqual([]); });
 });
 describe.skipIf(!on)('stress-modes', () => {

@@ -72,3 +72,27 @@ export const memOps = (): string => {
   }
 };
 
+
+/** CRC32/CRC32C (FEAT_CRC32). */
+export const crc = (): string => {
+  const sz = r.pick(['b', 'h', 'w', 'x']);
+  return `${r.pick(['crc32', 'crc32c'])}${sz} ${W()}, ${W()}, ${sz === 'x' ? X() : W()}`;
+};
+
+/** LSE atomics (FEAT_LSE) on the scratch area: x9 = an aligned address in it. */
+export const atomics = (): string => {
+  const sz = r.pick(['b', 'h', '', '']);
+  const R = sz === '' && r.int(2) ? X : W;
+  const ord = r.pick(['', 'a', 'l', 'al']);
+  const pre = `and x9, ${X()}, #0x70\nadd x9, x9, x17\nsub x9, x9, #64\n`;
+  switch (r.int(5)) {
+    case 0: case 1: return pre + `${r.pick(['ldadd', 'ldclr', 'ldeor', 'ldset', 'ldsmax', 'ldsmin', 'ldumax', 'ldumin', 'swp'])}${ord}${sz} ${R()}, ${R()}, [x9]`;
+    case 2: return pre + `${r.pick(['stadd', 'stclr', 'steor', 'stset', 'stsmax', 'stsmin', 'stumax', 'stumin'])}${r.pick(['', 'l'])}${sz} ${R()}, [x9]`;
+    case 3: return pre + `ldr ${R()}, [x9]\ncas${ord}${sz} ${R()}, ${R()}, [x9]\n` + (r.int(2) ? `ldr x1, [x9]\ncas${ord}${sz} ${R === X ? 'x1' : 'w1'}, ${R()}, [x9]` : '');
+    default: {
+      const w = r.int(2) ? 'x' : 'w';
+      const p = 2 * r.int(4), q = 2 * r.int(4);
+      return pre + (r.int(2) ? `ldp ${w}${p}, ${w}${p + 1}, [x9]\n` : '') + `casp${ord} ${w}${p}, ${w}${p + 1}, ${w}${q}, ${w}${q + 1}, [x9]`;
+    }
+  }
+};

@@ -70,3 +70,18 @@ export const ldst = (): string => {
   }
 };
 
+
+/** Reciprocal and reciprocal square root estimates and steps (vector and scalar). */
+export const recip = (): string => {
+  const t = arr(['2s', '4s', '2d']), p = t === '2d' ? 'd' : 's';
+  return `${arr(['frecpe', 'frsqrte'])} ${v()}.${t}, ${v()}.${t}\n${arr(['frecps', 'frsqrts'])} ${v()}.${t}, ${v()}.${t}, ${v()}.${t}\n`
+    + `${arr(['frecpe', 'frsqrte'])} ${p}${r.int(8)}, ${p}${r.int(8)}\n${arr(['frecps', 'frsqrts'])} ${p}${r.int(8)}, ${p}${r.int(8)}, ${p}${r.int(8)}`;
+};
+
+/** SQDMULH / SQRDMULH: vector, scalar and by element; operands biased toward the saturating -2^(n-1). */
+export const dmulh = (): string => {
+  const h = r.int(2) === 0, t = h ? arr(['4h', '8h']) : arr(['2s', '4s']), p = h ? 'h' : 's';
+  const idx = r.int(h ? 8 : 4), m = h ? r.int(8) : r.int(8);
+  return `${r.int(3) === 0 ? `movi ${v()}.${h ? '8h' : '4s'}, #0x80, lsl #${h ? 8 : 24}\n` : ''}${arr(['sqdmulh', 'sqrdmulh'])} ${v()}.${t}, ${v()}.${t}, ${v()}.${t}\n`
+    + `${arr(['sqdmulh', 'sqrdmulh'])} ${p}${r.int(8)}, ${p}${r.int(8)}, ${p}${r.int(8)}\n${arr(['sqdmulh', 'sqrdmulh'])} ${v()}.${t}, ${v()}.${t}, v${m}.${p}[${idx}]`;
+};
