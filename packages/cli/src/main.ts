@@ -29,6 +29,8 @@ Run options:
   --no-aslr         fixed addresses (stack, mmap base, PIE base, brk) instead of randomised ones
   --seed N          reproducible run: every address, random byte (AT_RANDOM, getrandom) and thread interleaving from N
   --memory LIMIT    cap guest memory (bytes, or with K/M/G): beyond it mmap and brk fail with ENOMEM
+  --net MODE        guest networking: host (default), loopback (127.0.0.0/8 and ::1 only), none
+  --hostname NAME   the guest's hostname (uname nodename; default elfbox)
   --stats           after the run, print guest instructions, time and MIPS to stderr
   --lockstep unicorn
                     run the chosen CPU and Unicorn side by side on identical state and stop
@@ -47,14 +49,16 @@ export interface ParsedArgs {
   env: Array<[string, string]>;
   unset: string[];
   root?: string;
-  mounts: Array<{ host: string; guest: string; ro: boolean }>;
-  tmpfs: string[];
+  mounts?: Array<{ host: string; guest: string; ro: boolean }>;
+  tmpfs?: string[];
   memfs?: string;
   aslr?: boolean;
   vdso?: boolean;
   sysroot?: string;
   seed?: number;
   memory?: number;
+  net?: 'host' | 'loopback' | 'none';
+  hostname?: string;
   prog?: string;
   args: string[];
 }
@@ -63,7 +67,7 @@ export class UsageError extends Error {}
 
 /** Options come before PROG; everything after PROG belongs to the guest. */
 export function parseArgs(argv: string[]): ParsedArgs {
-  const out: ParsedArgs = { cmd: 'help', strace: false, env: [], unset: [], mounts: [], tmpfs: [], args: [] };
+  const out: ParsedArgs = { cmd: 'help', strace: false, env: [], unset: [], args: [] };
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') return out;
   const cmd = argv[0];
   if (cmd !== 'run' && cmd !== 'inspect') throw new UsageError(`unknown command '${cmd}' (try elfbox --help)`);
@@ -89,12 +93,12 @@ export function parseArgs(argv: string[]): ParsedArgs {
       case '--stats': out.stats = true; break;
       case '--root': out.root = take(); break;
       case '--sysroot': out.sysroot = take(); break;
-      case '--tmpfs': out.tmpfs.push(take()); break;
+      case '--tmpfs': (out.tmpfs ??= []).push(take()); break;
       case '--memfs': out.memfs = take(); break;
       case '--mount': {
         const m = /^([^:]+):(\/[^:]*)(?::(ro|rw))?$/.exec(take());
         if (!m) throw new UsageError('--mount needs HOST:GUEST[:ro] with an absolute GUEST path');
-        out.mounts.push({ host: m[1], guest: m[2], ro: m[3] === 'ro' });
+        (out.mounts ??= []).push({ host: m[1], guest: m[2], ro: m[3] === 'ro' });
         break;
       }
       case '--no-aslr': out.aslr = false; break;
@@ -112,6 +116,13 @@ export function parseArgs(argv: string[]): ParsedArgs {
         out.memory = Number(m[1]) * 1024 ** ' KMGT'.indexOf(m[2].toUpperCase() || ' ');
         break;
       }
+      case '--net': {
+        const v = take();
+        if (v !== 'host' && v !== 'loopback' && v !== 'none') throw new UsageError(`--net takes host, loopback or none, got '${v}'`);
+        out.net = v;
+        break;
+      }
+      case '--hostname': out.hostname = take(); break;
       case '--strace': out.strace = true; break;
       case '--env': {
         const kv = value(a);
@@ -163,7 +174,7 @@ export async function main(argv: string[]): Promise<number> {
       backend = await lockstepBackendFor(prog, cpu);
     }
     const r = await run({
-      path: prog, argv: [prog, ...p.args], env: guestEnv(process.env, p), cpu, backend, root: p.root, mounts: p.mounts, tmpfs: p.tmpfs, memfs: p.memfs, strace: p.strace, aslr: p.aslr, seed: p.seed, memory: p.memory, sysroot: p.sysroot, vdso: p.vdso,
+      path: prog, argv: [prog, ...p.args], env: guestEnv(process.env, p), cpu, backend, root: p.root, mounts: p.mounts, tmpfs: p.tmpfs, memfs: p.memfs, strace: p.strace, aslr: p.aslr, seed: p.seed, memory: p.memory, net: p.net, hostname: p.hostname, sysroot: p.sysroot, vdso: p.vdso,
       stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, forwardSignals: true,
     });
     if (p.stats) process.stderr.write(statsLine(r.instructions, r.elapsedMs ?? 0, r.status) + '\n');

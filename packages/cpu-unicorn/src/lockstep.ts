@@ -32,6 +32,7 @@ import {
 } from '@elfbox/cpu';
 import { icedDisasm } from './disasm.js';
 import { UnicornCpu } from './unicorn.js';
+import { backend as unicornBackend } from './backend.js';
 
 export interface LockstepOptions {
   /**
@@ -189,6 +190,7 @@ export class LockstepCpu implements Cpu {
     if (i >= 0) this.mem.layoutListeners.splice(i, 1);
     this.primary.destroy();
     this.shadow.destroy();
+    this.shadowMem.release(); // the shadow's copy of memory: nothing views it any more
   }
 
   run(budget: number): StopReason {
@@ -653,8 +655,12 @@ export function lockstepBackend(primary: CpuBackend, opts: LockstepOptions = {})
     name: `${primary.name}+lockstep`,
     arches: primary.arches,
     create: (arch, mem, entry) => new LockstepCpu(arch, mem, entry, primary, opts),
-    // The primary's CPUID / HWCAP: the guest must pick code paths the primary implements.
-    hwcap: (arch) => primary.hwcap(arch),
+    // What both CPUs implement: the guest must pick code paths the primary runs and the oracle
+    // can check (Unicorn 2.0.1's arm64 CPU has no LSE atomics or CRC32, which ours advertises).
+    hwcap: (arch) => {
+      const p = primary.hwcap(arch), u = unicornBackend.hwcap(arch);
+      return { hwcap: p.hwcap & u.hwcap, hwcap2: p.hwcap2 & u.hwcap2, platform: p.platform };
+    },
   };
 }
 

@@ -83,3 +83,22 @@ describe('AddressSpace host memory', () => {
     expect(m.readU8(0x10000000 + 0x3fffffff)).toBe(0);
   });
 });
+
+describe('AddressSpace.release', () => {
+  it('recycles the host buffer: the next space gets it zeroed, the released one faults', () => {
+    const a = new AddressSpace();
+    a.map(0x70000, 0x2000, PERM_R | PERM_W);
+    a.writeU32(0x70004, 0xabcdef01);
+    a.writeU32(0x71ff0, 0x12345678);
+    const buf = a.buffer;
+    a.release();
+    expect(() => a.readU32(0x70004)).toThrowError(MemoryFault);
+    const b = new AddressSpace();
+    expect(b.buffer).toBe(buf); // the same host memory, reused
+    b.map(0x70000, 0x2000, PERM_R | PERM_W);
+    expect(b.readU32(0x70004)).toBe(0);
+    expect(b.readU32(0x71ff0)).toBe(0);
+    expect(b.u8.subarray(0x70000, 0x72000).every((x) => x === 0)).toBe(true);
+    b.release();
+  });
+});

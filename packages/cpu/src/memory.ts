@@ -41,6 +41,16 @@ interface HighPage {
 export const pageFloor = (a: number): number => a - (a % PAGE_SIZE);
 export const pageCeil = (a: number): number => Math.ceil(a / PAGE_SIZE) * PAGE_SIZE;
 
+/**
+ * Low buffers of released address spaces, reused by the next AddressSpace. Every 4 GiB buffer is
+ * one anonymous host mapping; the host kernel merges adjacent ones into one region, and a fork of
+ * the Node process (child_process.spawn) fails with ENOMEM once a region is larger than RAM. So
+ * buffers are recycled instead of left to the garbage collector. Only host memory is shared: the
+ * pages a released space used are zeroed before reuse.
+ */
+const bufferPool: Array<{ buffer: ArrayBuffer; used: Uint8Array }> = [];
+const BUFFER_POOL_MAX = 4;
+
 /** 48-bit user addresses are exact in a JS number; every address here is a non-negative integer. */
 export class AddressSpace {
   readonly buffer: ArrayBuffer;
@@ -57,12 +67,38 @@ export class AddressSpace {
   generation = 0;
   readonly layoutListeners: Array<(op: 'map' | 'unmap' | 'protect', addr: number, len: number, perm: number) => void> = [];
 
+  private released = false;
+
   constructor() {
-    this.buffer = new ArrayBuffer(LOW_LIMIT);
+    const reused = bufferPool.pop();
+    this.buffer = reused?.buffer ?? new ArrayBuffer(LOW_LIMIT);
     this.u8 = new Uint8Array(this.buffer);
     this.dv = new DataView(this.buffer);
     this.perm = new Uint8Array(LOW_PAGES);
     this.used = new Uint8Array(LOW_PAGES);
+    if (reused) {
+      // zero what the previous owner touched, in runs of pages
+      const u = reused.used;
+      for (let p = 0; p < LOW_PAGES; p++) {
+        if (!u[p]) continue;
+        let q = p;
+        while (q < LOW_PAGES && u[q]) q++;
+        this.u8.fill(0, p * PAGE_SIZE, q * PAGE_SIZE);
+        p = q;
+      }
+    }
+  }
+
+  /**
+   * Gives the host memory back for reuse: call once nothing executes from or views this space
+   * any more (its Cpu destroyed). Afterwards every access faults as unmapped.
+   */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.perm.fill(0);
+    this.high.clear();
+    if (bufferPool.length < BUFFER_POOL_MAX) bufferPool.push({ buffer: this.buffer, used: this.used });
   }
 
   // ---- layout -------------------------------------------------------------------------------

@@ -11,7 +11,25 @@ import { SysError } from './errors.js';
 import { BufferInput, CaptureOutput, StreamInput, StreamOutput, type HostInput, type HostOutput } from './files/stdio.js';
 import { Kernel } from './kernel.js';
 import { quoteBuffer } from './strace.js';
-import { MM, PIE_BASE, STACK_SIZE, STACK_TOP } from './mm.js';
+import { MM, STACK_SIZE } from './mm.js';
+import { layoutRandom, seededBytes } from './mm/random.js';
+import { autoSysroot, sysrootMounts } from './sysroot.js';
+import { describeImages } from './mm/images.js';
+
+/** The host path of a guest path (undefined when it does not resolve). */
+function hostOf(kernel: Kernel, guest: string): string | undefined {
+  try { const r = kernel.vfs.resolve('/', guest, true); return r.exists ? r.host : undefined; } catch { return undefined; }
+}
+
+/** The mounts of the run's sysroot (explicit, or automatic for a foreign-arch dynamic program). */
+function sysrootFor(opts: RunOptions, root: string): Array<{ host: string; guest: string; ro: boolean }> {
+  if (opts.sysroot === false) return [];
+  if (opts.sysroot) return sysrootMounts(path.resolve(opts.sysroot));
+  let bytes = opts.bytes;
+  if (!bytes && opts.path !== undefined) { try { bytes = new Uint8Array(fs.readFileSync(opts.path)); } catch { return []; } }
+  const dir = bytes ? autoSysroot(bytes, root) : undefined;
+  return dir ? sysrootMounts(dir) : [];
+}
 import type { SignalDelivery } from './signals.js';
 
 export interface RunOptions {
@@ -33,6 +51,12 @@ export interface RunOptions {
   backend?: CpuBackend;
   /** Host directory the guest sees as / (interpreter and every path resolve in it). Default '/'. */
   root?: string;
+  /** Host directories mounted at guest paths, read-write or read-only (`--mount HOST:GUEST[:ro]`). */
+  mounts?: Array<{ host: string; guest: string; ro: boolean }>;
+  /** Guest paths that get an empty in-memory file system (tmpfs). */
+  tmpfs?: string[];
+  /** The guest's / in memory, seeded from a host directory or a .tar file. */
+  memfs?: string;
   /** true: strace lines to the guest's stderr; a stream: lines to it. */
   strace?: boolean | Writable;
   /** The guest's initial working directory (a guest path). Default: the host cwd when root is '/', else '/'. */
@@ -50,6 +74,27 @@ export interface RunOptions {
   forwardSignals?: boolean;
   /** Deterministic randomness (AT_RANDOM, getrandom) for reproducible runs. */
   random?: (out: Uint8Array) => void;
+  /** Address space layout randomisation (default true, as Linux); false gives the fixed layout of mm.ts. */
+  aslr?: boolean;
+  /** Makes every address and random byte reproducible: the layout, AT_RANDOM and getrandom come from this seed. */
+  seed?: number;
+  /** Cap on the guest's accessible mapped memory in bytes: beyond it mmap/brk give ENOMEM. */
+  memory?: number;
+  /** Network policy: 'host' (default), 'loopback' (127.0.0.0/8 and ::1 only), 'none'. */
+  net?: 'host' | 'loopback' | 'none';
+  /** The guest's hostname (uname nodename; default 'elfbox'). */
+  hostname?: string;
+  /** The guest's user and group ids (default: the host user's). */
+  uid?: number;
+  gid?: number;
+  /**
+   * Libraries for a foreign-arch program (qemu's -L): DIR's lib directories are mounted over
+   * /lib, /usr/lib... Default: /usr/aarch64-linux-gnu for an aarch64 program whose interpreter
+   * is missing (sysroot.ts); false turns the automatic one off.
+   */
+  sysroot?: string | false;
+  /** Map a vDSO and pass AT_SYSINFO_EHDR (default true). */
+  vdso?: boolean;
 }
 
 export interface RunResult {
@@ -61,6 +106,10 @@ export interface RunResult {
   core?: boolean;
   stdout?: Uint8Array;
   stderr?: Uint8Array;
+  /** Guest instructions retired, when the CPU backend counts them (the TypeScript CPUs do). */
+  instructions?: number;
+  /** Wall time of the run in milliseconds, from program load to exit. */
+  elapsedMs?: number;
 }
 
 export type RunErrorCode = 'ENOENT' | 'EACCES' | 'ENOEXEC' | 'EMACHINE' | 'NOINTERP' | 'NOBACKEND' | 'BACKEND_UNAVAILABLE';
@@ -193,12 +242,14 @@ function envList(env: RunOptions['env']): string[] {
 export function loadProgram(mm: MM, prog: Program, argv: string[], envp: string[], execfn: string, backend: Pick<CpuBackend, 'hwcap'> | undefined, creds: { uid: number; gid: number }, random: Uint8Array): LoadResult {
   const arch = prog.exe.machine;
   const hw = backend?.hwcap(arch) ?? { hwcap: 0n, hwcap2: 0n, platform: arch };
+  const sysinfoEhdr = mm.vdso ? mm.mapVdso(arch) : undefined;
   const res = loadElf(mm, {
+    sysinfoEhdr,
     exe: prog.exe, exePath: prog.exePath, interp: prog.interp, interpPath: prog.interpPath,
     argv, envp, execfn, random, hwcap: hw.hwcap, hwcap2: hw.hwcap2, platform: hw.platform,
     uid: creds.uid, euid: creds.uid, gid: creds.gid, egid: creds.gid, secure: false, clktck: 100,
-    minsigstksz: sigStackSizes(arch).MINSIGSTKSZ, stackTop: STACK_TOP, stackSize: STACK_SIZE,
-    exeBase: prog.exe.type === 'dyn' ? PIE_BASE : undefined,
+    minsigstksz: sigStackSizes(arch).MINSIGSTKSZ, stackTop: mm.stackTop, stackSize: STACK_SIZE,
+    exeBase: prog.exe.type === 'dyn' ? mm.pieBase : undefined,
   });
   mm.setBrk(res.brk);
   return res;
@@ -228,7 +279,8 @@ export async function run(opts: RunOptions): Promise<RunResult> {
 
   const root = path.resolve(opts.root ?? '/');
   const kernel = new Kernel({
-    root, io: { stdin, stdout, stderr }, strace, budget: opts.budget, diag: opts.onWarning, delivery: opts.delivery, random: opts.random,
+    root, mounts: [...(opts.mounts ?? []), ...sysrootFor(opts, root)], tmpfs: opts.tmpfs, memfs: opts.memfs, io: { stdin, stdout, stderr }, strace, budget: opts.budget, diag: opts.onWarning, delivery: opts.delivery, random: opts.random ?? (opts.seed !== undefined ? seededBytes(opts.seed) : undefined), seed: opts.seed,
+    net: opts.net, hostname: opts.hostname, uid: opts.uid, gid: opts.gid,
   });
   try {
     const prog = prepareProgram(opts, kernel);
@@ -239,6 +291,9 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     const argv = opts.argv ?? [opts.path ?? 'a.out'];
     const envp = envList(opts.env);
     const mm = new MM();
+    if (opts.memory !== undefined) mm.limit = opts.memory;
+    if (opts.vdso === false) mm.vdso = false;
+    if (opts.aslr !== false) mm.randomize(layoutRandom(opts.seed));
     const random = new Uint8Array(16);
     kernel.random(random);
     let res: LoadResult;
@@ -248,6 +303,10 @@ export async function run(opts: RunOptions): Promise<RunResult> {
       if (e instanceof ElfError) throw new RunError('ENOEXEC', `${opts.path ?? 'program'}: cannot load: ${e.message}`);
       throw e;
     }
+    describeImages(mm, [
+      { elf: prog.exe, bias: res.exeBase, name: prog.exePath, hostPath: opts.path, root },
+      ...(prog.interp ? [{ elf: prog.interp, bias: res.interpBase, name: prog.interpPath!, hostPath: hostOf(kernel, prog.interpPath!), root }] : []),
+    ]);
     const tg = kernel.createProcess(arch, mm, backend);
     tg.exePath = prog.exePath;
     tg.auxv = res.auxv;
@@ -271,12 +330,15 @@ export async function run(opts: RunOptions): Promise<RunResult> {
       }
     }
     let status;
+    const t0 = performance.now();
     try {
       status = await kernel.run(tg);
     } finally {
       for (const [name, h] of forwarded) process.off(name, h);
     }
     const out: RunResult = 'code' in status ? { status: status.code } : { status: 128 + status.signal, signal: status.signal, core: status.core };
+    out.elapsedMs = performance.now() - t0;
+    if (kernel.instructions > 0) out.instructions = kernel.instructions;
     if (stdout instanceof CaptureOutput) out.stdout = stdout.bytes();
     if (stderr instanceof CaptureOutput) out.stderr = stderr.bytes();
     return out;

@@ -26,6 +26,8 @@ export interface BlockOptions {
   restart?: RestartRule;
   /** A label for diagnostics ("futex 0x1234", "read stdin", "wait4 -1"). */
   what?: string;
+  /** Runs when a signal ends the wait with EINTR (nanosleep writes the remaining time). */
+  onEintr?: () => void;
 }
 
 /**
@@ -38,6 +40,7 @@ export class Block<T = SyscallResult> {
   readonly deadline?: number;
   readonly restart: RestartRule;
   readonly what: string;
+  readonly onEintr?: () => void;
   private readonly source?: Block<unknown>;
 
   constructor(
@@ -48,6 +51,7 @@ export class Block<T = SyscallResult> {
     this.deadline = opts.deadline;
     this.restart = opts.restart ?? 'restart-if-sa';
     this.what = opts.what ?? 'wait';
+    this.onEintr = opts.onEintr;
     this.source = opts.source;
     if (opts.promise) {
       const wake = () => { this.wokenFlag = true; };

@@ -14,7 +14,7 @@ import { KERNEL_BUG_STATUS } from './errors.js';
 import { FdTable } from './files/fdtable.js';
 import { kernelNode } from './files/nodes.js';
 import { StdioFile, type HostInput, type HostOutput } from './files/stdio.js';
-import { Vfs } from './files/vfs.js';
+import { Vfs, setupMemoryMounts } from './files/vfs.js';
 import { Futexes } from './futex.js';
 import { MM } from './mm.js';
 import { SI, SIGKILL, UNBLOCKABLE, decide, noteSignalSent, sigBit, signalName, type SignalDelivery } from './signals.js';
@@ -23,6 +23,7 @@ import { frameDelivery } from './sigframe/index.js';
 import { walkRobustList } from './futex.js';
 import { SyscallDispatcher } from './syscalls/dispatch.js';
 import { FsContext, SignalHandlers, Task, ThreadGroup, type ExitStatus, type SigInfo } from './task.js';
+import { groupExited, jobControlOnSend, stopsGroup } from './process.js';
 
 export interface KernelIo {
   stdin: HostInput;
@@ -33,6 +34,12 @@ export interface KernelIo {
 export interface KernelOptions {
   /** Host directory the guest sees as / (default: the host's /). */
   root?: string;
+  /** Host directories mounted at guest paths (`--mount HOST:GUEST[:ro]`). */
+  mounts?: Array<{ host: string; guest: string; ro: boolean }>;
+  /** Guest paths that get an empty in-memory file system (`--tmpfs /tmp`). */
+  tmpfs?: string[];
+  /** The whole guest / in memory, seeded from a host directory or a tar file (`--memfs SRC`). */
+  memfs?: string;
   io: KernelIo;
   /** Receives one formatted line per syscall when tracing. */
   strace?: (line: string) => void;
@@ -47,8 +54,12 @@ export interface KernelOptions {
   uid?: number;
   gid?: number;
   hostname?: string;
+  /** Network policy for AF_INET/AF_INET6 sockets (net/inet.ts): host (default), loopback, none. */
+  net?: 'host' | 'loopback' | 'none';
   /** Fills getrandom's and AT_RANDOM's bytes (default: the host's CSPRNG). */
   random?: (out: Uint8Array) => void;
+  /** Varies each slice's instruction budget (budget/2 .. 3*budget/2) from this seed: another seed, another interleaving; the same seed, the same one. */
+  seed?: number;
 }
 
 const SIG = { SIGSEGV: 11, SIGILL: 4, SIGTRAP: 5, SIGFPE: 8 } as const;
@@ -60,6 +71,10 @@ export class Kernel {
   readonly futexes = new Futexes();
   readonly groups = new Map<number, ThreadGroup>();
   readonly tasks = new Map<number, Task>();
+  /** The CPU backends in use by arch (fork and exec create Cpus through them; see process.ts). */
+  readonly backends = new Map<Arch, CpuBackend>();
+  /** Loads a backend for an arch not in use yet (execve of the other architecture). */
+  backendResolver?: (arch: Arch) => Promise<CpuBackend>;
   current?: Task;
   readonly io: KernelIo;
   readonly strace?: (line: string) => void;
@@ -69,13 +84,18 @@ export class Kernel {
   /** Host monotonic time at boot (ms), for CLOCK_MONOTONIC and sysinfo uptime. */
   readonly bootMs = performance.now();
   readonly creds: { uid: number; gid: number };
-  readonly hostname: string;
+  /** The guest's UTS nodename (sethostname changes it). */
+  hostname: string;
+  readonly netPolicy: 'host' | 'loopback' | 'none';
   readonly random: (out: Uint8Array) => void;
-  private nextId = 1;
+  /** The first process gets pid 1 (the guest's init, which adopts orphans). */
+  private nextId = 0;
   private readonly warned = new Set<string>();
   private readonly dispatchers = new Map<Arch, SyscallDispatcher>();
   private readonly diag: (line: string) => void;
   private rr = 0;
+  /** xorshift32 state for the slice budgets (0: every slice gets exactly `budget`). */
+  private sliceRng = 0;
   /** Resolves the loop's host wait early (a signal or wake that came from outside the guest). */
   private kick?: () => void;
   /** strace's `+++ exited with N +++` lines, printed after the syscall line that caused them. */
@@ -86,11 +106,14 @@ export class Kernel {
     this.strace = opts.strace;
     this.straceAlign = opts.straceAlign ?? true;
     this.budget = opts.budget ?? 200_000;
+    if (opts.seed !== undefined) this.sliceRng = ((opts.seed ^ 0x9e3779b9) >>> 0) || 1;
     this.delivery = opts.delivery ?? frameDelivery(this);
     this.diag = opts.diag ?? ((line) => { this.io.stderr.write(enc.encode(line + '\n')); });
-    this.vfs = new Vfs(opts.root ?? '/', (p) => kernelNode(this, p));
+    this.vfs = new Vfs(opts.root ?? '/', (p) => kernelNode(this, p), opts.mounts);
+    setupMemoryMounts(this.vfs, opts.tmpfs, opts.memfs);
     this.creds = { uid: opts.uid ?? process.getuid?.() ?? 0, gid: opts.gid ?? process.getgid?.() ?? 0 };
     this.hostname = opts.hostname ?? 'elfbox';
+    this.netPolicy = opts.net ?? 'host';
     this.random = opts.random ?? ((out) => { randomFillSync(out); });
   }
 
@@ -116,6 +139,9 @@ export class Kernel {
     const pid = this.allocPid();
     const tg = new ThreadGroup(pid, parent, mm, adapter, new FdTable(), new FsContext(), new SignalHandlers());
     parent?.children.add(tg);
+    if (!this.backends.has(arch)) this.backends.set(arch, backend);
+    tg.pgid = parent?.pgid ?? pid;
+    tg.sid = parent?.sid ?? pid;
     const t = new Task(pid, tg);
     tg.tasks.add(t);
     this.groups.set(pid, tg);
@@ -173,7 +199,10 @@ export class Kernel {
     }
     this.flushExitLines();
     this.current = undefined;
-    for (const tg of this.groups.values()) if (!tg.alive || tg === init) this.reap(tg);
+    // init's end ends the guest: processes still running are killed, as in a pid namespace
+    for (const tg of [...this.groups.values()]) if (tg.alive) this.exitGroup(tg, { signal: SIGKILL, core: false });
+    this.flushExitLines();
+    for (const tg of [...this.groups.values()]) this.reap(tg);
     return init.exit!;
   }
 
@@ -185,7 +214,7 @@ export class Kernel {
     fireTimers(this, now);
     for (let i = 0; i < n; i++) {
       const t = all[(this.rr + i) % n];
-      if (t.exited) continue;
+      if (t.exited || t.tg.stopped !== undefined) continue; // job control: a stopped process waits for SIGCONT
       if (t.block) {
         if (this.hasDeliverable(t)) this.interrupt(t);
         else if (t.block.woken) this.resume(t, false);
@@ -208,8 +237,8 @@ export class Kernel {
     const promises: Promise<unknown>[] = [];
     let deadline = Infinity;
     for (const t of this.tasks.values()) {
-      if (t.exited || !t.block) continue;
-      if (t.block.woken) return true;
+      if (t.exited || !t.block || t.tg.stopped !== undefined) continue;
+      if (t.block.woken || this.hasDeliverable(t)) return true; // (a signal may have come after its turn in the scan)
       if (t.block.promise) promises.push(t.block.promise);
       if (t.block.deadline !== undefined) deadline = Math.min(deadline, t.block.deadline);
     }
@@ -231,6 +260,9 @@ export class Kernel {
     this.kick?.();
   }
 
+  /** Guest instructions retired by all tasks so far (0 when the backend does not count). */
+  instructions = 0;
+
   switchTo(t: Task): void {
     const mm = t.tg.mm;
     const cpu = mm.cpu!;
@@ -244,15 +276,28 @@ export class Kernel {
     this.current = t;
   }
 
+  /** The next slice's instruction budget: fixed, or drawn from the seed (deterministic per seed). */
+  private sliceBudget(): number {
+    if (!this.sliceRng) return this.budget;
+    let x = this.sliceRng;
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    this.sliceRng = x;
+    return Math.max(1, Math.floor(this.budget / 2) + (x % Math.max(1, this.budget)));
+  }
+
   private runSlice(t: Task): void {
     this.switchTo(t);
     const cpu = t.tg.cpu;
     let stop: StopReason;
+    const before = cpu.instructions;
     try {
-      stop = cpu.run(this.budget);
+      stop = cpu.run(this.sliceBudget());
     } catch (e) {
       this.kernelBug(t, 'cpu', e);
       return;
+    } finally {
+      // Guest instructions retired, where the backend counts them (for MIPS in bench/ and --stats).
+      if (before !== undefined && cpu.instructions !== undefined) this.instructions += cpu.instructions - before;
     }
     if (t.exited) return;
     switch (stop.kind) {
@@ -290,16 +335,21 @@ export class Kernel {
     this.switchTo(t);
     const info = this.peekDeliverable(t)!;
     const action = t.tg.sighand.actions[info.signo];
+    if (stopsGroup(this, t, info, action)) { this.dropSignal(t, info); return; }
     const outcome = decide(info.signo, action, false);
     const block = t.block!;
+    const blockedCall = t.blockedCall;
     t.block = undefined;
     t.blockedCall = undefined;
     if (outcome.kind === 'kill') { this.deliverPending(t); return; }
-    if (outcome.kind === 'ignore') { t.block = block; this.dropSignal(t, info); return; }
+    if (outcome.kind === 'ignore') { t.block = block; t.blockedCall = blockedCall; this.dropSignal(t, info); return; }
     const saRestart = (action.flags & 0x10000000n) !== 0n;
     const cpu = t.tg.cpu;
     if (block.restart === 'restart' || (block.restart === 'restart-if-sa' && saRestart)) t.tg.arch.rewindSyscall(cpu);
-    else t.tg.arch.setReturn(cpu, BigInt(-4 /* EINTR */));
+    else {
+      t.tg.arch.setReturn(cpu, BigInt(-4 /* EINTR */));
+      try { block.onEintr?.(); } catch { /* an unwritable rem is ignored */ }
+    }
     this.deliverPending(t);
   }
 
@@ -309,6 +359,7 @@ export class Kernel {
   sendSignal(tg: ThreadGroup, info: SigInfo, task?: Task): void {
     if (!tg.alive || info.signo === 0) return;
     if (info.signo < 32 && (task ? task.pending : tg.pending).some((p) => p.signo === info.signo)) return; // standard signals do not queue twice
+    jobControlOnSend(this, tg, info.signo); // process.ts: SIGCONT resumes, stop and continue cancel each other
     if (task) task.pending.push(info);
     else tg.pending.push(info);
     noteSignalSent(task ? [task] : tg.tasks, info.signo);
@@ -355,6 +406,7 @@ export class Kernel {
       this.dropSignal(t, info);
       this.traceSignal(info);
       const action = t.tg.sighand.actions[info.signo];
+      if (stopsGroup(this, t, info, action)) return;
       const outcome = decide(info.signo, action, false);
       if (outcome.kind === 'ignore') continue;
       if (outcome.kind === 'kill') { this.exitGroup(t.tg, { signal: info.signo, core: outcome.core }); return; }
@@ -419,13 +471,13 @@ export class Kernel {
     for (const t of tg.tasks) if (!t.exited) { t.exited = true; t.block = undefined; this.tasks.delete(t.tid); }
     tg.mm.onCpu = undefined;
     tg.fds.closeAll();
-    for (const c of tg.children) c.parent = undefined;
+    groupExited(this, tg); // process.ts: reparent children, notify the parent, zombie or reaped
   }
 
   private reap(tg: ThreadGroup): void {
     this.groups.delete(tg.pid);
     const stillUsed = [...this.groups.values()].some((g) => g.mm === tg.mm);
-    if (!stillUsed && tg.mm.cpu) { tg.mm.cpu.destroy(); tg.mm.cpu = undefined; }
+    if (!stillUsed && tg.mm.cpu) { tg.mm.cpu.destroy(); tg.mm.cpu = undefined; tg.mm.mem.release(); }
   }
 
   /** A JS exception in a handler that is not a SysError: the process ends, the host survives. */

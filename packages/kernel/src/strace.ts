@@ -120,6 +120,11 @@ function sigset(env: StraceEnv, p: bigint): string {
   if (p === 0n) return 'NULL';
   let v: bigint;
   try { v = env.mem.readU64(Number(p)); } catch { return hex(p); }
+  return sigsetValue(v);
+}
+
+/** A signal mask value as strace prints it: [USR1 TERM], or ~[...] when more than half are set. */
+function sigsetValue(v: bigint): string {
   const on: number[] = [];
   for (let s = 1; s <= 64; s++) if (v & (1n << BigInt(s - 1))) on.push(s);
   const name = (s: number) => signalName(s).replace(/^SIG/, '');
@@ -248,6 +253,7 @@ export function formatArg(fmt: ArgFormat, args: bigint[], i: number, ret: bigint
     case 'signal': return i32 === 0 ? '0' : signalName(i32);
     case 'sighow': return named(SIG_HOW as unknown as Record<string, unknown>, 'SIG_', i32);
     case 'sigset': return sigset(env, v);
+    case 'sigreturn': return `{mask=${sigsetValue(v)}}`;
     case 'whence': return named(SEEK as unknown as Record<string, unknown>, 'SEEK_', i32);
     case 'atflags': return flagNames(i32, table(AT as unknown as Record<string, unknown>, 'AT_', ['AT_FDCWD', 'AT_REMOVEDIR', 'AT_STATX_SYNC_TYPE', 'AT_STATX_SYNC_AS_STAT', 'AT_RECURSIVE']));
     case 'accessmode': return i32 === 0 ? 'F_OK' : flagNames(i32, [['R_OK', 4], ['W_OK', 2], ['X_OK', 1]]);
@@ -278,6 +284,11 @@ export function formatArg(fmt: ArgFormat, args: bigint[], i: number, ret: bigint
       }
     }
     case 'otimespec': return failed || ret === undefined ? ptr(v) : timespec(env, v);
+    case 'fdflags': {
+      if (i32 === 0) return '0';
+      const f = openFlagNames(i32 & ~3, env.arch);
+      return f.startsWith('O_RDONLY|') ? f.slice(9) : f;
+    }
     case 'pipefds': {
       if (failed || ret === undefined) return ptr(v);
       try { return `[${env.mem.readU32(Number(v)) | 0}, ${env.mem.readU32(Number(v) + 4) | 0}]`; } catch { return hex(v); }

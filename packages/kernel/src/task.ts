@@ -70,12 +70,24 @@ export class ThreadGroup {
   envp: string[] = [];
   /** rlimits by RLIMIT_* number: [soft, hard] (undefined = infinity). */
   readonly rlimits = new Map<number, [bigint, bigint]>();
+  /** Process group and session (setpgid/setsid; see process.ts). */
+  pgid = 0;
+  sid = 0;
+  /** The signal the parent gets when this process ends (clone's exit signal; 0: none). */
+  exitSignal = 17;
+  /** Job control: the stop signal while stopped; a stop/continue not yet reported to wait. */
+  stopped?: number;
+  waitReport?: { kind: 'stopped'; sig: number } | { kind: 'continued' };
+  /** prctl(PR_SET_PDEATHSIG), PR_SET_CHILD_SUBREAPER; execed: setpgid answers EACCES after exec. */
+  pdeathsig = 0;
+  subreaper = false;
+  execed = false;
 
   constructor(
     readonly pid: number,
     public parent: ThreadGroup | undefined,
     public mm: MM,
-    readonly arch: ArchAdapter,
+    public arch: ArchAdapter,
     public fds: FdTable,
     public fs: FsContext,
     public sighand: SignalHandlers,
@@ -121,6 +133,6 @@ export class Task {
   constructor(readonly tid: number, readonly tg: ThreadGroup) {}
 
   get runnable(): boolean {
-    return !this.exited && this.block === undefined;
+    return !this.exited && this.block === undefined && this.tg.stopped === undefined;
   }
 }

@@ -15,7 +15,7 @@ describe('the run loop', () => {
   it('runs a task to exit_group and returns its code', async () => {
     const h = harness({ arch: 'aarch64', script: [sys('getpid'), sys('exit_group', 42)] });
     expect(await h.kernel.run(h.tg)).toEqual({ code: 42 });
-    expect(h.strace).toEqual(['getpid() = 2', 'exit_group(42) = ?', '+++ exited with 42 +++']);
+    expect(h.strace).toEqual(['getpid() = 1', 'exit_group(42) = ?', '+++ exited with 42 +++']);
   });
 
   it('a read on a stream stdin parks the task until the host delivers data', async () => {
@@ -76,7 +76,7 @@ describe('the run loop', () => {
     const st = await h.kernel.run(h.tg);
     expect(st).toEqual({ signal: 10, core: false });
     expect(order).toEqual(['still alive after blocked SIGUSR1']);
-    const h2 = harness({ arch: 'aarch64', script: [sys('gettid'), (c) => (c.syscall('tgkill', 2, 2, 6) ? 'syscall-done' : { kind: 'yield' })] });
+    const h2 = harness({ arch: 'aarch64', script: [sys('gettid'), (c) => (c.syscall('tgkill', 1, 1, 6) ? 'syscall-done' : { kind: 'yield' })] });
     expect(await h2.kernel.run(h2.tg)).toEqual({ signal: 6, core: true });
   });
 
@@ -131,7 +131,7 @@ describe('the run loop', () => {
     w.destroy();
     const h = harness({ arch: 'aarch64', stdout: out, script: [check((c) => c.mem.write(S, Uint8Array.of(65))), sys('write', 1, S, 1), sys('exit_group', 0)] });
     expect(await h.kernel.run(h.tg)).toEqual({ signal: 13, core: false });
-    expect(h.strace.slice(0, 2)).toEqual(['write(1, "A", 1) = -1 EPIPE (Broken pipe)', '--- SIGPIPE {si_signo=SIGPIPE, si_code=SI_USER, si_pid=2, si_uid=1000} ---']);
+    expect(h.strace.slice(0, 2)).toEqual(['write(1, "A", 1) = -1 EPIPE (Broken pipe)', '--- SIGPIPE {si_signo=SIGPIPE, si_code=SI_USER, si_pid=1, si_uid=1000} ---']);
   });
 
   it('output backpressure parks the writer until the stream drains', async () => {

@@ -82,15 +82,16 @@ export function sys_time(c: Call): SyscallResult {
   return s;
 }
 
-/** Sleeps until the deadline (the remaining time on EINTR is the signals issue's: rem is left alone). */
-function sleepUntil(deadline: number): SyscallResult {
+/** Sleeps until the deadline; interrupted by a signal, writes the remaining time to rem (if given). */
+function sleepUntil(deadline: number, c?: Call, rem?: number): SyscallResult {
   if (performance.now() >= deadline) return 0;
-  return new Block(() => 0, { deadline, restart: 'eintr', what: 'nanosleep' });
+  const onEintr = c && rem ? () => putTimespec(c, rem, BigInt(Math.max(0, Math.round((deadline - performance.now()) * 1e6)))) : undefined;
+  return new Block(() => 0, { deadline, restart: 'eintr', what: 'nanosleep', onEintr });
 }
 
 export function sys_nanosleep(c: Call): SyscallResult {
   const deadline = deadlineFromTimespec(c, c.num(0), false, false);
-  return sleepUntil(deadline);
+  return sleepUntil(deadline, c, c.num(1));
 }
 
 export function sys_clock_nanosleep(c: Call): SyscallResult {
@@ -99,7 +100,7 @@ export function sys_clock_nanosleep(c: Call): SyscallResult {
   clockNs(id);
   const abs = (flags & 1) !== 0; // TIMER_ABSTIME
   const deadline = deadlineFromTimespec(c, c.num(2), abs, id === CLOCK.CLOCK_REALTIME || id === CLOCK.CLOCK_TAI);
-  return sleepUntil(deadline);
+  return sleepUntil(deadline, c, abs ? 0 : c.num(3));
 }
 
 /** times: CPU time in clock ticks (100 Hz); returns ticks since boot. */

@@ -24,8 +24,12 @@ export type ArgFormat =
   | 'irlimit' | 'orlimit'
   /** getrandom's buffer: the bytes written, every byte as \xNN (strace forces hex there). */
   | 'randbuf'
+  /** rt_sigreturn's `{mask=[...]}`: the handler puts the restored mask in the argument slot. */
+  | 'sigreturn'
   /** pipe/pipe2's int[2], shown after success as [rfd, wfd]. */
   | 'pipefds'
+  /** O_* flags without an access mode (pipe2, dup3): O_CLOEXEC|O_NONBLOCK, or 0. */
+  | 'fdflags'
   | `ibuf:${number}` | `obuf:${number}` | `iov:${number}` | `oiov:${number}`;
 
 export type RetFormat = 'int' | 'hex' | 'none';
