@@ -261,27 +261,23 @@ export class AddressSpace {
 
   /** Writes bytes into guest memory (checked for write), invalidating translated code it hits. */
   write(addr: number, data: Uint8Array): void {
-    const len = data.length;
-    this.check(addr, len, 'w');
-    this.noteWrite(addr, len);
-    if (addr + len <= LOW_LIMIT) { this.u8.set(data, addr); return; }
-    let off = 0;
-    while (off < len) {
-      const a = addr + off;
-      const n = Math.min(len - off, PAGE_SIZE - (a % PAGE_SIZE));
-      if (a < LOW_LIMIT) this.u8.set(data.subarray(off, off + n), a);
-      else this.high.get(Math.floor(a / PAGE_SIZE))!.data.set(data.subarray(off, off + n), a % PAGE_SIZE);
-      off += n;
-    }
+    this.check(addr, data.length, 'w');
+    this.copyIn(addr, data);
   }
 
   /** Writes without a permission check (the loader filling read-only segments). Pages must be mapped. */
   poke(addr: number, data: Uint8Array): void {
-    const len = data.length;
-    for (let a = addr; a < addr + len; a = pageFloor(a) + PAGE_SIZE) {
+    for (let a = addr; a < addr + data.length; a = pageFloor(a) + PAGE_SIZE) {
       if (!this.isMapped(a)) throw new MemoryFault(a, 'w', false);
     }
+    this.copyIn(addr, data);
+  }
+
+  /** Copies bytes into (already checked) pages, low or high, after noting code writes. */
+  private copyIn(addr: number, data: Uint8Array): void {
+    const len = data.length;
     this.noteWrite(addr, len);
+    if (addr + len <= LOW_LIMIT) { this.u8.set(data, addr); return; }
     let off = 0;
     while (off < len) {
       const a = addr + off;
