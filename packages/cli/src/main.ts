@@ -226,10 +226,13 @@ async function lockstepBackendFor(prog: string, cpu: string): Promise<CpuBackend
   return uc.lockstepBackend(primary, { disasm });
 }
 
-const isMain = typeof process !== 'undefined' && process.argv[1] !== undefined && /(^|[\\/])main\.(js|ts)$/.test(process.argv[1]);
-if (isMain) {
-  main(process.argv.slice(2)).then(
+/** Runs the command line and exits the host process with elfbox's status. */
+export function runCli(argv: string[]): void {
+  main(argv).then(
     (code) => { process.exitCode = code; setImmediate(() => process.exit(code)); },
     (e) => { process.stderr.write(`elfbox: internal error: ${e instanceof Error ? e.stack : String(e)}\n`); process.exit(70); },
   );
 }
+
+const isMain = typeof process !== 'undefined' && process.argv[1] !== undefined && /(^|[\\/])main\.(js|ts)$/.test(process.argv[1]);
+if (isMain) runCli(process.argv.slice(2));

@@ -154,3 +154,15 @@ describe('elfbox run --stats', () => {
     expect(Number(m![1])).toBeLessThan(100_000);
   });
 });
+
+describe('the linked bin (pnpm exec elfbox)', () => {
+  it('packages/cli/bin/elfbox.js runs a program and passes its exit status on', () => {
+    const bin = join(ROOT, 'packages/cli/bin/elfbox.js');
+    const r = spawnSync(process.execPath, [bin, 'run', join(ROOT, 'examples/bin/x86_64/hello-musl')], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stdout).toBe('hello, world\n');
+    expect(r.status).toBe(0);
+    const bad = spawnSync(process.execPath, [bin, 'run', join(ROOT, 'README.md')], { encoding: 'utf8', timeout: 60_000 });
+    expect(bad.status).toBe(127);
+    expect(bad.stderr).toMatch(/^elfbox: .*README\.md/);
+  });
+});
