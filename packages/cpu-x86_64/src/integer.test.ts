@@ -20,6 +20,25 @@ describe('integer ALU and flags', () => {
     m = runAsm('mov ax, 0x8000\nsub ax, 1');
     expect(flags(m) & (CF | SF | OF)).toBe(OF);
   });
+  it('several 64-bit bt/bts in one block, and fwait (glibc libm code has both)', () => {
+    const m = runAsm(`
+      mov rax, 0x8000000000000001
+      mov rcx, 63
+      xor edx, edx
+      xor esi, esi
+      bt rax, rcx
+      setc dl
+      mov rcx, 1
+      bt rax, rcx
+      setc sil
+      bts rax, rcx
+      mov rcx, 40
+      bts rax, rcx
+      fwait`);
+    expect(reg(m, 2)).toBe(1n); // bit 63 set
+    expect(reg(m, 6)).toBe(0n); // bit 1 clear before bts
+    expect(reg(m, 0)).toBe(0x8000010000000003n);
+  });
   it('adc/sbb chains do 128-bit arithmetic', () => {
     const m = runAsm(`
       mov rax, -1

@@ -729,6 +729,8 @@ export function genInsn(g: Gen, d: Insn): void {
     case 0x90:
       if (d.rex & 1) { g.emit(`{const l=r0,h=h0;r0=r8;h0=h8;r8=l;h8=h;}`); }
       return; // nop / pause
+    case 0x9b: // fwait: would raise a pending unmasked x87 exception; those are not modelled
+      return;
     case 0x98: // cbw/cwde/cdqe
       if (d.w) g.emit(`h0=r0>>31;`);
       else if (d.osz === 4) g.emit(`r0=(r0<<16)>>16;h0=0;`);
@@ -944,14 +946,15 @@ export function genInsn(g: Gen, d: Insn): void {
       g.emit(`const ${n}=(${o === 0x1ba ? d.imm & 255 : `r${d.reg}`})&${bits - 1};`);
       if (s === 8) {
         const dst = g.rm64();
-        const l = g.tmp(), h = g.tmp();
-        g.emit(`const ${l}=${dst.l},${h}=${dst.h};const cb=${n}<32?(${l}>>>${n})&1:(${h}>>>(${n}-32))&1;`);
+        const l = g.tmp(), h = g.tmp(), cb = g.tmp();
+        g.emit(`const ${l}=${dst.l},${h}=${dst.h};const ${cb}=${n}<32?(${l}>>>${n})&1:(${h}>>>(${n}-32))&1;`);
         if (k) {
           const opx = k === 1 ? '|' : k === 2 ? '&~' : '^';
-          g.emit(`const ml=${n}<32?1<<${n}:0,mh=${n}<32?0:1<<(${n}-32);`);
-          g.emit(dst.w(`(${l}${opx}ml)`, `(${h}${opx}mh)`));
+          const ml = g.tmp(), mh = g.tmp();
+          g.emit(`const ${ml}=${n}<32?1<<${n}:0,${mh}=${n}<32?0:1<<(${n}-32);`);
+          g.emit(dst.w(`(${l}${opx}${ml})`, `(${h}${opx}${mh})`));
         }
-        g.raw(`(${f0}&-2)|cb`);
+        g.raw(`(${f0}&-2)|${cb}`);
       } else {
         const dst = g.rm(s);
         const v = g.tmp();
