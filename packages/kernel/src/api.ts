@@ -336,6 +336,10 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     } finally {
       for (const [name, h] of forwarded) process.off(name, h);
     }
+    // The run is over and nothing can look at the first image's memory any more: its host buffer
+    // goes back to the pool (AddressSpace.release), so many runs in one Node process do not pile
+    // up 4 GiB mappings (which makes child_process spawns fail with ENOMEM).
+    mm.mem.release();
     const out: RunResult = 'code' in status ? { status: status.code } : { status: 128 + status.signal, signal: status.signal, core: status.core };
     out.elapsedMs = performance.now() - t0;
     if (kernel.instructions > 0) out.instructions = kernel.instructions;

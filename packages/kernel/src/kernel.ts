@@ -477,7 +477,7 @@ export class Kernel {
   private reap(tg: ThreadGroup): void {
     this.groups.delete(tg.pid);
     const stillUsed = [...this.groups.values()].some((g) => g.mm === tg.mm);
-    if (!stillUsed && tg.mm.cpu) { tg.mm.cpu.destroy(); tg.mm.cpu = undefined; tg.mm.mem.release(); }
+    if (!stillUsed && tg.mm.cpu) { tg.mm.cpu.destroy(); tg.mm.cpu = undefined; }
   }
 
   /** A JS exception in a handler that is not a SysError: the process ends, the host survives. */

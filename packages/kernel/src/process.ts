@@ -84,7 +84,6 @@ export function releaseMm(k: Kernel, tg: ThreadGroup, mm = tg.mm): void {
     for (const g of k.groups.values()) if (g.mm === mm && g.alive) return;
     mm.cpu.destroy();
     mm.cpu = undefined;
-    mm.mem.release(); // the host buffer goes back to the pool (see AddressSpace.release)
   });
 }
 
