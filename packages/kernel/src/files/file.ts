@@ -156,3 +156,24 @@ export interface IoctlIo {
   writeBytes(addr: bigint, data: Uint8Array): void;
   readBytes(addr: bigint, len: number): Uint8Array;
 }
+
+/**
+ * An open directory: read is EISDIR; getdents lists a snapshot taken at the first call after
+ * open or a rewind (lseek to 0), and lseek accepts SEEK_SET/SEEK_CUR positions in that listing.
+ */
+export abstract class DirectoryDescription extends FileDescription {
+  private listing?: DirEntry[];
+  /** The entries, '.' and '..' included, as the snapshot getdents serves. */
+  protected abstract list(): DirEntry[];
+  override read(): Uint8Array { throw new SysError(Errno.EISDIR); }
+  override pread(): Uint8Array { throw new SysError(Errno.EISDIR); }
+  override seek(off: number, whence: number): number {
+    if (whence !== 0 /* SEEK_SET */ && whence !== 1 /* SEEK_CUR */) throw new SysError(Errno.EINVAL);
+    const p = whence === 0 ? off : this.dirPos + off;
+    if (p < 0) throw new SysError(Errno.EINVAL);
+    this.dirPos = p;
+    if (p === 0) this.listing = undefined;
+    return p;
+  }
+  override getdents(): DirEntry[] { return (this.listing ??= this.list()); }
+}

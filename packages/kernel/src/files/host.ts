@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import { Errno, SysError, host } from '../errors.js';
 import type { MappableFile } from '../mm.js';
-import { FileDescription, S_IFDIR, S_IFREG, makedev, statFromHost, synthStat, type DirEntry, type StatInfo } from './file.js';
+import { DirectoryDescription, FileDescription, S_IFDIR, S_IFREG, makedev, statFromHost, synthStat, type DirEntry, type StatInfo } from './file.js';
 
 export const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
 
@@ -113,46 +113,31 @@ export class HostFile extends FileDescription {
 }
 
 /** A host directory: getdents lists it (with . and ..), read() is EISDIR. */
-export class HostDir extends FileDescription {
-  private listing?: DirEntry[];
+export class HostDir extends DirectoryDescription {
   constructor(flags: number, path: string, readonly hostPath: string) {
     super(flags, path);
   }
 
-  override read(): Uint8Array { throw new SysError(Errno.EISDIR); }
   override write(): number { throw new SysError(Errno.EBADF); }
-  override pread(): Uint8Array { throw new SysError(Errno.EISDIR); }
 
-  override seek(off: number, whence: number): number {
-    if (whence !== SEEK_SET && whence !== SEEK_CUR) throw new SysError(Errno.EINVAL);
-    const p = whence === SEEK_SET ? off : this.dirPos + off;
-    if (p < 0) throw new SysError(Errno.EINVAL);
-    this.dirPos = p;
-    if (p === 0) this.listing = undefined;
-    return p;
-  }
-
-  override getdents(): DirEntry[] {
-    if (!this.listing) {
-      const self = host(() => fs.statSync(this.hostPath, { bigint: true }));
-      let parentIno = self.ino;
-      // The guest's / is its own parent (the host directory above the root is never shown).
-      if (this.path !== '/') try { parentIno = fs.statSync(this.hostPath + '/..', { bigint: true }).ino; } catch { /* keep self */ }
-      const out: DirEntry[] = [{ ino: self.ino, type: DT.dir, name: '.' }, { ino: parentIno, type: DT.dir, name: '..' }];
-      // opendir/readdir keep the host's order (readdirSync would sort the names).
-      const dir = host(() => fs.opendirSync(this.hostPath));
-      try {
-        for (let d = dir.readSync(); d; d = dir.readSync()) {
-          let ino = 0n;
-          try { ino = fs.lstatSync(`${this.hostPath}/${d.name}`, { bigint: true }).ino; } catch { /* raced away */ }
-          out.push({ ino, type: direntType(d), name: d.name });
-        }
-      } finally {
-        dir.closeSync();
+  protected override list(): DirEntry[] {
+    const self = host(() => fs.statSync(this.hostPath, { bigint: true }));
+    let parentIno = self.ino;
+    // The guest's / is its own parent (the host directory above the root is never shown).
+    if (this.path !== '/') try { parentIno = fs.statSync(this.hostPath + '/..', { bigint: true }).ino; } catch { /* keep self */ }
+    const out: DirEntry[] = [{ ino: self.ino, type: DT.dir, name: '.' }, { ino: parentIno, type: DT.dir, name: '..' }];
+    // opendir/readdir keep the host's order (readdirSync would sort the names).
+    const dir = host(() => fs.opendirSync(this.hostPath));
+    try {
+      for (let d = dir.readSync(); d; d = dir.readSync()) {
+        let ino = 0n;
+        try { ino = fs.lstatSync(`${this.hostPath}/${d.name}`, { bigint: true }).ino; } catch { /* raced away */ }
+        out.push({ ino, type: direntType(d), name: d.name });
       }
-      this.listing = out;
+    } finally {
+      dir.closeSync();
     }
-    return this.listing;
+    return out;
   }
 
   override stat(): StatInfo {
@@ -171,27 +156,13 @@ export class HostDir extends FileDescription {
 }
 
 /** A directory the kernel generates (/proc, /proc/<pid>/fd, /dev, /sys ...): listed when first read. */
-export class SpecialDir extends FileDescription {
-  private listing?: DirEntry[];
-  constructor(flags: number, path: string, private readonly statFn: () => StatInfo, private readonly list: () => DirEntry[]) {
+export class SpecialDir extends DirectoryDescription {
+  constructor(flags: number, path: string, private readonly statFn: () => StatInfo, private readonly entries: () => DirEntry[]) {
     super(flags, path);
   }
-  override read(): Uint8Array { throw new SysError(Errno.EISDIR); }
-  override pread(): Uint8Array { throw new SysError(Errno.EISDIR); }
-  override seek(off: number, whence: number): number {
-    if (whence !== SEEK_SET && whence !== SEEK_CUR) throw new SysError(Errno.EINVAL);
-    const p = whence === SEEK_SET ? off : this.dirPos + off;
-    if (p < 0) throw new SysError(Errno.EINVAL);
-    this.dirPos = p;
-    if (p === 0) this.listing = undefined;
-    return p;
-  }
-  override getdents(): DirEntry[] {
-    if (!this.listing) {
-      const ino = this.statFn().ino;
-      this.listing = [{ ino, type: 4, name: '.' }, { ino: 1n, type: 4, name: '..' }, ...this.list()];
-    }
-    return this.listing;
+  protected override list(): DirEntry[] {
+    const ino = this.statFn().ino;
+    return [{ ino, type: 4, name: '.' }, { ino: 1n, type: 4, name: '..' }, ...this.entries()];
   }
   override stat(): StatInfo { return this.statFn(); }
   override get isDirectory(): boolean { return true; }

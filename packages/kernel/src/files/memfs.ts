@@ -7,7 +7,7 @@
 import * as nfs from 'node:fs';
 import { Errno, SysError } from '../errors.js';
 import {
-  FileDescription, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, makedev, type DirEntry, type StatInfo,
+  DirectoryDescription, FileDescription, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, makedev, type DirEntry, type StatInfo,
 } from './file.js';
 
 const now = () => BigInt(Date.now()) * 1_000_000n;
@@ -236,20 +236,9 @@ export class MemFile extends FileDescription {
 }
 
 /** An open directory of a MemFs: getdents lists a snapshot taken at the first call after open or rewind. */
-export class MemDir extends FileDescription {
-  private listing?: DirEntry[];
+export class MemDir extends DirectoryDescription {
   constructor(flags: number, path: string, readonly fs: MemFs, readonly node: MemInode) { super(flags, path); }
-  override read(): Uint8Array { throw new SysError(Errno.EISDIR); }
-  override pread(): Uint8Array { throw new SysError(Errno.EISDIR); }
-  override seek(off: number, whence: number): number {
-    if (whence !== 0 && whence !== 1) throw new SysError(Errno.EINVAL);
-    const p = whence === 0 ? off : this.dirPos + off;
-    if (p < 0) throw new SysError(Errno.EINVAL);
-    this.dirPos = p;
-    if (p === 0) this.listing = undefined;
-    return p;
-  }
-  override getdents(): DirEntry[] { return (this.listing ??= this.fs.list(this.node)); }
+  protected override list(): DirEntry[] { return this.fs.list(this.node); }
   override stat(): StatInfo { return this.fs.stat(this.node); }
   override get isDirectory(): boolean { return true; }
   override sync(): void {}
