@@ -89,8 +89,11 @@ function load(arch: Arch, src: string): AddressSpace {
   return mem;
 }
 
-/** Wraps a backend so that after any block that ran the instruction at `at`, register `reg` is off by one. */
-function plantedBug(inner: CpuBackend, at: number, reg: number): (mem: AddressSpace, entry: SyscallEntry) => Cpu {
+/**
+ * Wraps a backend so that, once, after the first run(budget) for which `when(pc0, pc1)` holds
+ * (pc before and after the run), `plant(cpu, mem)` corrupts the result.
+ */
+function plantOnce(inner: CpuBackend, when: (pc0: number, pc1: number) => boolean, plant: (cpu: Cpu, mem: AddressSpace) => void): (mem: AddressSpace, entry: SyscallEntry) => Cpu {
   return (mem, entry) => {
     const cpu = inner.create(inner.arches[0], mem, entry);
     let planted = false;
@@ -100,9 +103,9 @@ function plantedBug(inner: CpuBackend, at: number, reg: number): (mem: AddressSp
           return (budget: number) => {
             const pc0 = target.getPc();
             const r = target.run(budget);
-            if (!planted && ranThrough(pc0, target.getPc(), at)) {
+            if (!planted && when(pc0, target.getPc())) {
               planted = true;
-              target.setReg(reg, target.getReg(reg) + 1n);
+              plant(target, mem);
             }
             return r;
           };
@@ -124,30 +127,13 @@ function ranThrough(pc0: number, pc1: number, at: number): boolean {
   return pc0 <= at && (at < pc1 || pc1 <= pc0);
 }
 
-/** Wraps a backend so that the first block starting at `blockPc` leaves one byte at `addr` flipped. */
-function plantedStore(inner: CpuBackend, blockPc: number, addr: number): (mem: AddressSpace, entry: SyscallEntry) => Cpu {
-  return (mem, entry) => {
-    const cpu = inner.create(inner.arches[0], mem, entry);
-    let planted = false;
-    return new Proxy(cpu, {
-      get(target, prop) {
-        if (prop === 'run') {
-          return (budget: number) => {
-            const pc0 = target.getPc();
-            const r = target.run(budget);
-            if (!planted && pc0 === blockPc) {
-              planted = true;
-              mem.u8[addr] ^= 0x40;
-            }
-            return r;
-          };
-        }
-        const v = Reflect.get(target, prop, target);
-        return typeof v === 'function' ? v.bind(target) : v;
-      },
-    });
-  };
-}
+/** After the first block that ran the instruction at `at`, register `reg` is off by one. */
+const plantedBug = (inner: CpuBackend, at: number, reg: number) =>
+  plantOnce(inner, (pc0, pc1) => ranThrough(pc0, pc1, at), (cpu) => cpu.setReg(reg, cpu.getReg(reg) + 1n));
+
+/** The first block starting at `blockPc` leaves one byte at `addr` flipped. */
+const plantedStore = (inner: CpuBackend, blockPc: number, addr: number) =>
+  plantOnce(inner, (pc0) => pc0 === blockPc, (_cpu, mem) => { mem.u8[addr] ^= 0x40; });
 
 function runToYield(cpu: Cpu): void {
   for (let i = 0; i < 100; i++) {
