@@ -3,6 +3,7 @@
 // code pages, faults). Addresses are JS numbers: the signed interpretation of the 64-bit value,
 // exact for |a| < 2^53; anything negative or at/above 2^48 faults.
 import type { Gen, P } from './gen.js';
+import { WRITE_FAST_MASK, PERM_W } from '@elfbox/cpu';
 
 /** Emits a load of `size` bytes (1, 2, 4, 8) from address temp `a`; returns the value (zero-extended). */
 export function load(g: Gen, a: string, size: number, pc: number): P {
@@ -22,7 +23,7 @@ export function load(g: Gen, a: string, size: number, pc: number): P {
 /** Emits a store of `size` bytes (1, 2, 4, 8) of value v to address temp `a`. */
 export function store(g: Gen, a: string, size: number, v: P, pc: number): void {
   g.materialize();
-  const fast = `${a}>=0&&${a}<=${2 ** 32 - size}&&(P[${a}>>>12]&18)===2${size > 1 ? `&&(${a}&4095)<=${4096 - size}` : ''}`;
+  const fast = `${a}>=0&&${a}<=${2 ** 32 - size}&&(P[${a}>>>12]&${WRITE_FAST_MASK})===${PERM_W}${size > 1 ? `&&(${a}&4095)<=${4096 - size}` : ''}`;
   let put: string;
   switch (size) {
     case 1: put = `D.setUint8(${a},${v[0]});`; break;
@@ -52,7 +53,7 @@ export function loadV(g: Gen, a: string, size: number, q: number, pc: number): v
 export function storeV(g: Gen, a: string, size: number, q: number, pc: number): void {
   g.materialize();
   g.usesV = true;
-  const fast = `${a}>=0&&${a}<=${2 ** 32 - size}&&(P[${a}>>>12]&18)===2&&(${a}&4095)<=${4096 - size}`;
+  const fast = `${a}>=0&&${a}<=${2 ** 32 - size}&&(P[${a}>>>12]&${WRITE_FAST_MASK})===${PERM_W}&&(${a}&4095)<=${4096 - size}`;
   let put = '';
   if (size === 1) put = `D.setUint8(${a},V8[${q * 16}]);`;
   else if (size === 2) put = `D.setUint16(${a},VI[${q * 4}]&65535,true);`;

@@ -1,7 +1,7 @@
 // AdvSIMD lane engine: generic per-lane loops over the V register file. Lanes of 8/16/32 bits are
 // JS numbers (typed-array stores wrap them), 64-bit lanes are BigInts (BigUint64Array stores wrap).
 // Results go to a 16-byte scratch first, so destination/source aliasing is harmless.
-import { type AddressSpace, LOW_LIMIT, PERM_R, PERM_W, PERM_CODE, MemoryFault } from '@elfbox/cpu';
+import { type AddressSpace, LOW_LIMIT, PERM_R, PERM_W, WRITE_FAST_MASK, MemoryFault } from '@elfbox/cpu';
 import { GuestFault } from './runtime.js';
 
 /** A lane operation: `f` on numbers (8/16/32-bit lanes), `g` on bigints (64-bit lanes). */
@@ -705,7 +705,7 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
   }
   function writeBytes(a: number, data: Uint8Array, pc: number): void {
     const len = data.length;
-    if (a >= 0 && a + len <= LOW_LIMIT && (perm[a >>> 12] & (PERM_W | PERM_CODE)) === PERM_W && (perm[(a + len - 1) >>> 12] & (PERM_W | PERM_CODE)) === PERM_W) {
+    if (a >= 0 && a + len <= LOW_LIMIT && (perm[a >>> 12] & WRITE_FAST_MASK) === PERM_W && (perm[(a + len - 1) >>> 12] & WRITE_FAST_MASK) === PERM_W) {
       u8.set(data, a);
       return;
     }

@@ -1,7 +1,7 @@
 // Helpers the generated blocks call: guest memory with a fast path, 64-bit arithmetic pieces,
 // mul/div, bit scans, rotates, string instructions, cpuid. Results that are more than one number
 // come back through the scratch object S.
-import { AddressSpace, MemoryFault, PERM_R, PERM_W, PERM_CODE, LOW_LIMIT } from '@elfbox/cpu';
+import { AddressSpace, MemoryFault, PERM_R, PERM_W, WRITE_FAST_MASK, LOW_LIMIT } from '@elfbox/cpu';
 import { ARITH, CF, OF, ZF, K_SUB, flagsOf, ccOf, cfOf } from './flags.js';
 
 export const S = { lo: 0, hi: 0, lo2: 0, hi2: 0, f: 0, a: 0, b: 0, c: 0, d: 0 };
@@ -52,19 +52,19 @@ export function makeMemHelpers(mem: AddressSpace) {
       return slowLd(a, 4);
     },
     st8(a: number, v: number): void {
-      if (a >= 0 && a < 4294967296 && (P[a >>> 12] & 18) === 2) U8[a] = v;
+      if (a >= 0 && a < 4294967296 && (P[a >>> 12] & WRITE_FAST_MASK) === PERM_W) U8[a] = v;
       else slowSt(a, 1, v, 0);
     },
     st16(a: number, v: number): void {
-      if (a >= 0 && a <= 4294967294 && (a & 4095) <= 4094 && (P[a >>> 12] & 18) === 2) DV.setUint16(a, v & 0xffff, true);
+      if (a >= 0 && a <= 4294967294 && (a & 4095) <= 4094 && (P[a >>> 12] & WRITE_FAST_MASK) === PERM_W) DV.setUint16(a, v & 0xffff, true);
       else slowSt(a, 2, v, 0);
     },
     st32(a: number, v: number): void {
-      if (a >= 0 && a <= 4294967292 && (a & 4095) <= 4092 && (P[a >>> 12] & 18) === 2) DV.setInt32(a, v, true);
+      if (a >= 0 && a <= 4294967292 && (a & 4095) <= 4092 && (P[a >>> 12] & WRITE_FAST_MASK) === PERM_W) DV.setInt32(a, v, true);
       else slowSt(a, 4, v, 0);
     },
     st64(a: number, l: number, h: number): void {
-      if (a >= 0 && a <= 4294967288 && (a & 4095) <= 4088 && (P[a >>> 12] & 18) === 2) { DV.setInt32(a, l, true); DV.setInt32(a + 4, h, true); }
+      if (a >= 0 && a <= 4294967288 && (a & 4095) <= 4088 && (P[a >>> 12] & WRITE_FAST_MASK) === PERM_W) { DV.setInt32(a, l, true); DV.setInt32(a + 4, h, true); }
       else slowSt(a, 8, l, h);
     },
     /** Reads n bytes (n <= 16) into out (checked). */
@@ -76,7 +76,7 @@ export function makeMemHelpers(mem: AddressSpace) {
       out.set(mem.read(a, n));
     },
     stBytes(a: number, src: Uint8Array, n: number): void {
-      if (a >= 0 && a + n <= LOW_LIMIT && (P[a >>> 12] & (PERM_W | PERM_CODE)) === PERM_W && (P[(a + n - 1) >>> 12] & (PERM_W | PERM_CODE)) === PERM_W) {
+      if (a >= 0 && a + n <= LOW_LIMIT && (P[a >>> 12] & WRITE_FAST_MASK) === PERM_W && (P[(a + n - 1) >>> 12] & WRITE_FAST_MASK) === PERM_W) {
         for (let i = 0; i < n; i++) U8[a + i] = src[i];
         return;
       }
@@ -505,7 +505,7 @@ export function str_movs(c: StrCore, s: number, rep: number, a32: number, seg: n
   if (!c.df && !seg && n <= 1 << 28) {
     const bytes = n * s;
     if (di + bytes <= LOW_LIMIT && si + bytes <= LOW_LIMIT && (di >= si + bytes || di + bytes <= si || di <= si - s) &&
-      rangeOk(c.mem, si, bytes, PERM_R, PERM_R) && rangeOk(c.mem, di, bytes, PERM_W | PERM_CODE, PERM_W)) {
+      rangeOk(c.mem, si, bytes, PERM_R, PERM_R) && rangeOk(c.mem, di, bytes, WRITE_FAST_MASK, PERM_W)) {
       c.mem.u8.copyWithin(di, si, si + bytes);
       setAddr(R, 6, si + bytes, a32); setAddr(R, 7, di + bytes, a32); subCount(R, n, a32);
       return 0;
@@ -531,7 +531,7 @@ export function str_stos(c: StrCore, s: number, rep: number, a32: number, _seg: 
   if (!rep) { stN(h, di, s, l, hi); setAddr(R, 7, di + step, a32); return 0; }
   const n = getCount(R, a32);
   if (n === 0) return 0;
-  if (!c.df && s === 1 && n <= 1 << 28 && di + n <= LOW_LIMIT && rangeOk(c.mem, di, n, PERM_W | PERM_CODE, PERM_W)) {
+  if (!c.df && s === 1 && n <= 1 << 28 && di + n <= LOW_LIMIT && rangeOk(c.mem, di, n, WRITE_FAST_MASK, PERM_W)) {
     c.mem.u8.fill(l, di, di + n);
     setAddr(R, 7, di + n, a32); subCount(R, n, a32);
     return 0;

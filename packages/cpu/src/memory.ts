@@ -17,7 +17,15 @@ export const PERM_W = 2;
 export const PERM_X = 4;
 export const PERM_MAPPED = 8;
 export const PERM_CODE = 16;
+/** Marks a page whose contents other address spaces (fork children) still read lazily: a write must go through the slow path first. */
+export const PERM_COW = 32;
 export const PERM_RWX = PERM_R | PERM_W | PERM_X;
+/**
+ * The CPUs' write fast path: a store may go straight into the buffer only when
+ * (perm & WRITE_FAST_MASK) === PERM_W. Any other bit in the mask (translated code, shared with a
+ * fork child) sends the store through the slow path (AddressSpace.write), which handles it.
+ */
+export const WRITE_FAST_MASK = PERM_W | PERM_CODE | PERM_COW;
 
 export type Access = 'r' | 'w' | 'x';
 
