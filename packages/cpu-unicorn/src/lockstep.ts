@@ -174,6 +174,9 @@ export class LockstepCpu implements Cpu {
 
   getReg(i: number): bigint { return this.primary.getReg(i); }
   setReg(i: number, v: bigint): void { this.primary.setReg(i, v); }
+  getRegLo32(i: number): number { return this.primary.getRegLo32(i); }
+  getRegHi32(i: number): number { return this.primary.getRegHi32(i); }
+  setRegNum(i: number, v: number): void { this.primary.setRegNum(i, v); }
   getPc(): number { return this.primary.getPc(); }
   setPc(pc: number): void { this.primary.setPc(pc); }
   getTls(): bigint { return this.primary.getTls(); }
@@ -209,6 +212,13 @@ export class LockstepCpu implements Cpu {
       this.syscallSeen = false;
       const r = this.primary.run(1);
       const n = this.primary.instructions! - ic0;
+      if (r.kind === 'fault' && n === 0 && this.mem.resolveLazy(r.addr, r.access)) {
+        // a fetch from a page a fork had not copied yet (AddressSpace.fork): resolved, retried;
+        // the shadow's memory is a full copy and never faults there
+        this.recording = false;
+        this.lastState = undefined;
+        continue;
+      }
       done += Math.max(1, n);
       this.steps++;
       if (this.syscallSeen) {
@@ -720,10 +730,7 @@ function describeStop(r: StopReason): string {
 }
 
 function pageBytes(mem: AddressSpace, p: number): Uint8Array | undefined {
-  const a = p * PAGE_SIZE;
-  if (!mem.isMapped(a)) return undefined;
-  if (a < LOW_LIMIT) return mem.u8.subarray(a, a + PAGE_SIZE);
-  return mem.highPage(p);
+  return mem.pageView(p); // through a fork's copy-on-write state (AddressSpace.fork)
 }
 
 function peek(mem: AddressSpace, a: number): number {

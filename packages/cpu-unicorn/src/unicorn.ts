@@ -3,6 +3,9 @@
 // Memory is shared, not copied: every guest page is mapped into the engine with uc_mem_map_ptr
 // pointing into the AddressSpace's own storage (the flat 4 GiB ArrayBuffer for low pages, the
 // per-page Uint8Arrays above 4 GiB). Layout changes reach the engine through mem.layoutListeners.
+// The engine gets each low page's effective access (AddressSpace.enginePerm): none for a page a
+// fork has not copied in yet, no write for a page forks still share; the fault stops the engine,
+// the kernel resolves it (AddressSpace.resolveLazy, which calls mem.sharingListeners) and resumes.
 // Syscalls, breakpoints and exceptions come back through hooks (one registered koffi callback
 // each, per Cpu); a hook never lets a JS exception reach koffi: it records it, stops the engine,
 // and run() rethrows it.
@@ -44,6 +47,12 @@ export interface UnicornCpuOptions {
 }
 
 const LOW_PAGES = LOW_LIMIT / PAGE_SIZE;
+
+/** What the engine maps low page p with: PERM_MAPPED | the effective R/W/X (AddressSpace.enginePerm), 0 when unmapped. */
+function lowEnginePerm(mem: AddressSpace, p: number): number {
+  const raw = mem.perm[p];
+  return raw & PERM_MAPPED ? PERM_MAPPED | mem.enginePerm(p * PAGE_SIZE) : 0;
+}
 /** Shortest timeout slice: each timed uc_emu_start spawns a timer thread (~0.1 ms measured). */
 const MIN_TIMEOUT_US = 10_000;
 /** Unicorn's `until`: unreachable (exits are enabled with an empty list, so it is ignored anyway). */
@@ -76,6 +85,7 @@ export class UnicornCpu implements Cpu {
   private readonly highMirror = new Map<number, { perm: number; data: Uint8Array }>();
   private readonly layoutListener: (op: 'map' | 'unmap' | 'protect', addr: number, len: number, perm: number) => void;
   private readonly codeListener: (page: number, count: number) => void;
+  private readonly sharingListener: (addr: number, len: number) => void;
 
   // State shared between run() and the hooks.
   private stop: PendingStop | undefined;
@@ -127,10 +137,15 @@ export class UnicornCpu implements Cpu {
       this.release();
       throw e;
     }
+    // Every protection change splits an engine memory region for good, and QEMU asserts beyond
+    // 4096 of them: copy-on-write faults are resolved 1 MiB (256 pages) at a time here.
+    mem.lazyGranule = Math.max(mem.lazyGranule, 256);
     this.layoutListener = (op, addr, len) => this.onLayout(op, addr, len);
     this.codeListener = (page, count) => this.onCodeWrite(page, count);
+    this.sharingListener = (addr, len) => { if (!this.destroyed) this.mirrorProtect(addr, addr + len); };
     mem.layoutListeners.push(this.layoutListener);
     mem.codeWriteListeners.push(this.codeListener);
+    mem.sharingListeners.push(this.sharingListener);
   }
 
   // ---- Cpu interface ------------------------------------------------------------------------
@@ -352,6 +367,8 @@ export class UnicornCpu implements Cpu {
     if (i >= 0) this.mem.layoutListeners.splice(i, 1);
     const j = this.mem.codeWriteListeners.indexOf(this.codeListener);
     if (j >= 0) this.mem.codeWriteListeners.splice(j, 1);
+    const s = this.mem.sharingListeners.indexOf(this.sharingListener);
+    if (s >= 0) this.mem.sharingListeners.splice(s, 1);
     if (this.running) {
       // Inside one of our hooks: closing the engine now would pull it out from under
       // uc_emu_start. Stop it; run() releases everything when it returns.
@@ -576,7 +593,7 @@ export class UnicornCpu implements Cpu {
   private firstBadByte(addr: number, size: number, access: Access): number {
     const need = access === 'r' ? PERM_R : access === 'w' ? PERM_W : PERM_X;
     for (let a = addr; a < addr + size; a = (Math.floor(a / PAGE_SIZE) + 1) * PAGE_SIZE) {
-      if (!(this.mem.pagePerm(a) & need)) return a;
+      if (!(this.mem.enginePerm(a) & need)) return a; // what the engine refused (a page forks share: no write)
     }
     return addr;
   }
@@ -617,11 +634,11 @@ export class UnicornCpu implements Cpu {
     // Low pages: runs of equal permission, one uc_mem_map_ptr each, straight into mem.buffer.
     while (a < end && a < LOW_LIMIT) {
       const p = a / PAGE_SIZE;
-      const pr = mem.perm[p] & (PERM_RWX | PERM_MAPPED);
+      const pr = lowEnginePerm(mem, p);
       if (!(pr & PERM_MAPPED) || this.lowMirror[p]) { a += PAGE_SIZE; continue; }
       let q = p + 1;
       const lim = Math.min(end, LOW_LIMIT) / PAGE_SIZE;
-      while (q < lim && (mem.perm[q] & (PERM_RWX | PERM_MAPPED)) === pr && !this.lowMirror[q]) q++;
+      while (q < lim && lowEnginePerm(mem, q) === pr && !this.lowMirror[q]) q++;
       const runStart = p * PAGE_SIZE, runEnd = q * PAGE_SIZE;
       this.check('uc_mem_map_ptr', L.memMapPtr(this.uc, runStart, runEnd - runStart, pr & PERM_RWX, mem.u8.subarray(runStart, runEnd)));
       this.lowMirror.fill(pr, p, q);
@@ -670,11 +687,11 @@ export class UnicornCpu implements Cpu {
     let a = start;
     while (a < end && a < LOW_LIMIT) {
       const p = a / PAGE_SIZE;
-      const pr = mem.perm[p] & (PERM_RWX | PERM_MAPPED);
+      const pr = lowEnginePerm(mem, p);
       if (!this.lowMirror[p] || this.lowMirror[p] === pr) { a += PAGE_SIZE; continue; }
       let q = p + 1;
       const lim = Math.min(end, LOW_LIMIT) / PAGE_SIZE;
-      while (q < lim && this.lowMirror[q] && this.lowMirror[q] !== pr && (mem.perm[q] & (PERM_RWX | PERM_MAPPED)) === pr) q++;
+      while (q < lim && this.lowMirror[q] && this.lowMirror[q] !== pr && lowEnginePerm(mem, q) === pr) q++;
       this.check('uc_mem_protect', L.memProtect(this.uc, p * PAGE_SIZE, (q - p) * PAGE_SIZE, pr & PERM_RWX));
       this.lowMirror.fill(pr, p, q);
       if (pr & PERM_X) for (let i = p; i < q; i++) mem.markCode(i * PAGE_SIZE);
@@ -757,5 +774,22 @@ export class UnicornCpu implements Cpu {
       this.batch = undefined;
     }
     this.highMirror.clear();
+  }
+
+  // ---- number register accessors (Cpu.getRegLo32/getRegHi32/setRegNum: the syscall path, no BigInt)
+  getRegLo32(i: number): number { return this.readHalf(this.regId(i), 0); }
+  getRegHi32(i: number): number { return this.readHalf(this.regId(i), 4); }
+  setRegNum(i: number, v: number): void {
+    this.sdv.setUint32(0, v >>> 0, true);
+    this.sdv.setUint32(4, Math.floor(v / 4294967296) >>> 0, true);
+    this.sdv.setUint32(8, 0, true);
+    this.sdv.setUint32(12, 0, true);
+    this.check('uc_reg_write', this.L.regWrite(this.uc, this.regId(i), this.scratch));
+  }
+  private readHalf(id: number, at: 0 | 4): number {
+    this.sdv.setUint32(0, 0, true);
+    this.sdv.setUint32(4, 0, true);
+    this.check('uc_reg_read', this.L.regRead(this.uc, id, this.scratch));
+    return this.sdv.getUint32(at, true);
   }
 }

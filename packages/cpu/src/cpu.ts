@@ -11,8 +11,9 @@ export type StopReason =
   | { kind: 'budget' }
   /** A syscall handler returned false (the task blocked, exited, exec'd, or a signal is due). */
   | { kind: 'yield' }
-  /** A memory access the page permissions forbid. mapped=false: SEGV_MAPERR, true: SEGV_ACCERR. */
-  | { kind: 'fault'; pc: number; addr: number; access: Access; mapped: boolean }
+  /** A memory access the page permissions forbid. mapped=false: SEGV_MAPERR, true: SEGV_ACCERR.
+   *  align=true: an alignment fault instead (SIGBUS, BUS_ADRALN), e.g. a misaligned aarch64 exclusive. */
+  | { kind: 'fault'; pc: number; addr: number; access: Access; mapped: boolean; align?: boolean }
   /** An encoding the CPU does not implement or that is undefined (SIGILL). */
   | { kind: 'illegal'; pc: number; detail?: string }
   /** int3 / brk (SIGTRAP). pc: the instruction after int3 on x86-64 (as Linux reports), brk's own on aarch64. */
@@ -84,6 +85,14 @@ export interface Cpu {
   run(budget: number): StopReason;
   getReg(i: number): bigint;
   setReg(i: number, v: bigint): void;
+  /**
+   * Number accessors for the syscall path (no BigInt): register i's low / high 32 bits as
+   * unsigned numbers (0 .. 2^32-1), and a write of an integer v with |v| < 2^53 stored as its
+   * 64-bit two's complement (setRegNum(i, -1) is 0xffffffffffffffff). Same indices as getReg.
+   */
+  getRegLo32(i: number): number;
+  getRegHi32(i: number): number;
+  setRegNum(i: number, v: number): void;
   getPc(): number;
   setPc(pc: number): void;
   /** FS base on x86-64, TPIDR_EL0 on aarch64. */
@@ -95,6 +104,13 @@ export interface Cpu {
   invalidate(addr: number, len: number): void;
   /** Guest instructions retired so far, where the backend counts them (else undefined). */
   readonly instructions?: number;
+  /**
+   * What rdtsc (x86-64) / CNTVCT_EL0 (aarch64) would read now, where the backend can tell (the
+   * kernel anchors its vDSO clock to it); undefined otherwise.
+   */
+  counter?(): bigint;
+  /** The counter's frequency in Hz; it follows real time (aarch64: CNTFRQ_EL0, x86-64: the TSC's 3 GHz). Without it the vDSO makes system calls. */
+  readonly counterHz?: number;
   /** Releases native resources (Unicorn). */
   destroy(): void;
 }

@@ -57,6 +57,22 @@ export const pageCeil = (a: number): number => Math.ceil(a / PAGE_SIZE) * PAGE_S
  * pages a released space used are zeroed before reuse.
  */
 const bufferPool: Array<{ buffer: ArrayBuffer; used: Uint8Array }> = [];
+
+/**
+ * Sharing changes collected while one lazy fault is resolved, notified once per space as one
+ * range at the end (a backend protects the range in as few runs as it can).
+ */
+let batch: Map<AddressSpace, [number, number]> | undefined;
+function batched(fn: () => void): void {
+  if (batch) { fn(); return; }
+  const b = (batch = new Map());
+  try {
+    fn();
+  } finally {
+    batch = undefined;
+    AddressSpace.flushSharing(b);
+  }
+}
 const BUFFER_POOL_MAX = 4;
 
 /** 48-bit user addresses are exact in a JS number; every address here is a non-negative integer. */
@@ -74,8 +90,32 @@ export class AddressSpace {
   /** Bumped on every map/unmap/protect so backends mirroring the layout (Unicorn) can resync. */
   generation = 0;
   readonly layoutListeners: Array<(op: 'map' | 'unmap' | 'protect', addr: number, len: number, perm: number) => void> = [];
+  /**
+   * Called with (addr, len) when the permission bytes of low pages change while their protection
+   * does not: copy-on-write sharing started (fork) or ended for them. A backend that maps the
+   * buffer itself (Unicorn) re-applies the effective access (`enginePerm`) there.
+   */
+  readonly sharingListeners: Array<(addr: number, len: number) => void> = [];
 
   private released = false;
+
+  // ---- copy-on-write fork state (low pages; see fork()) ----
+  /** The space this one was forked from, while some of its pages are still to be copied from it. */
+  private cowSource: AddressSpace | undefined;
+  /** Per low page: the protection (RWX|MAPPED) of a page still to be copied from cowSource, 0 when not pending. */
+  private pending: Uint8Array | undefined;
+  private pendingCount = 0;
+  /** Spaces forked from this one that still have pending pages. */
+  private readonly dependents = new Set<AddressSpace>();
+  /** No process uses this space any more; it lives on only as the source of its dependents' pages. */
+  private retired = false;
+  /**
+   * Pages resolved together when a fault finds a page still to be copied or a shared page written
+   * (a power of two, aligned). 1 for the TypeScript CPUs. A backend that mirrors page protections
+   * into an engine with a bounded number of memory regions (Unicorn: QEMU asserts past 4096
+   * sections) raises it, so protections only ever split at granule boundaries.
+   */
+  lazyGranule = 1;
 
   constructor() {
     const reused = bufferPool.pop();
@@ -103,6 +143,9 @@ export class AddressSpace {
    */
   release(): void {
     if (this.released) return;
+    // forks still reading pages from this buffer get their copies now, before it is reused
+    for (const d of [...this.dependents]) d.materializeAll();
+    this.dropSource();
     this.released = true;
     this.perm.fill(0);
     this.high.clear();
@@ -117,6 +160,7 @@ export class AddressSpace {
     const end = pageCeil(addr + len);
     this.forPages(addr, end, (p, isLow) => {
       if (isLow) {
+        this.forgetPage(p);
         if (this.perm[p] & PERM_CODE) this.notifyCode(p, 1);
         // A never-used page of the fresh buffer is already zero: leave it untouched, so the host
         // commits memory only when the guest touches it (a 1 GiB anonymous mmap costs no RSS).
@@ -138,6 +182,7 @@ export class AddressSpace {
     const end = pageCeil(addr + len);
     this.forPages(addr, end, (p, isLow) => {
       if (isLow) {
+        this.forgetPage(p);
         if (this.perm[p] & PERM_CODE) this.notifyCode(p, 1);
         this.perm[p] = 0;
       } else {
@@ -158,8 +203,14 @@ export class AddressSpace {
       if (isLow) {
         const old = this.perm[p];
         if (!(old & PERM_MAPPED)) return;
+        if (this.pending !== undefined && this.pending[p]) {
+          // still to be copied from the source: only the protection it will get changes
+          this.pending[p] = (perm & PERM_RWX) | PERM_MAPPED;
+          return;
+        }
         if (old & PERM_CODE && !(perm & PERM_X)) this.notifyCode(p, 1);
-        this.perm[p] = (perm & PERM_RWX) | PERM_MAPPED | (perm & PERM_X ? old & PERM_CODE : 0);
+        // the COW mark stays: the page's bytes are still what forks of this space will copy
+        this.perm[p] = (perm & PERM_RWX) | PERM_MAPPED | (perm & PERM_X ? old & PERM_CODE : 0) | (old & PERM_COW);
       } else {
         const hp = this.high.get(p);
         if (!hp) return;
@@ -171,10 +222,37 @@ export class AddressSpace {
     for (const l of this.layoutListeners) l('protect', addr, end - addr, perm);
   }
 
-  /** Permission byte of the page holding addr (0 when unmapped). */
+  /**
+   * Permission byte of the page holding addr (0 when unmapped): what the CPUs test, so a page a
+   * fork has not copied yet shows PERM_MAPPED without R/W/X. `protection` gives what was mapped.
+   */
   pagePerm(addr: number): number {
     if (addr < LOW_LIMIT) return this.perm[addr >>> PAGE_SHIFT];
     return this.high.get(Math.floor(addr / PAGE_SIZE))?.perm ?? 0;
+  }
+
+  /**
+   * The protection of the page holding addr as mapped (PERM_RWX bits | PERM_MAPPED, 0 when
+   * unmapped), whatever copy-on-write state it is in: what mprotect logic, /proc and mirrors report.
+   */
+  protection(addr: number): number {
+    if (addr < LOW_LIMIT) {
+      const p = addr >>> PAGE_SHIFT;
+      if (this.pending !== undefined && this.pending[p]) return this.pending[p];
+      return this.perm[p] & (PERM_RWX | PERM_MAPPED);
+    }
+    return (this.high.get(Math.floor(addr / PAGE_SIZE))?.perm ?? 0) & (PERM_RWX | PERM_MAPPED);
+  }
+
+  /**
+   * The access a backend that maps the buffer directly (Unicorn) must give the page: its
+   * permission byte's R/W/X, without W while forks still copy the page (PERM_COW), none while
+   * the page is still to be copied in (pending). A fault there goes to the kernel, which
+   * resolves it (resolveLazy) and retries.
+   */
+  enginePerm(addr: number): number {
+    const pr = this.pagePerm(addr);
+    return pr & PERM_COW ? pr & (PERM_R | PERM_X) : pr & PERM_RWX;
   }
 
   isMapped(addr: number): boolean {
@@ -193,8 +271,9 @@ export class AddressSpace {
   /** Every mapped page as [start, end, perm] runs, sorted; used by fork, Unicorn and /proc. */
   *regions(): Generator<{ start: number; end: number; perm: number }> {
     let runStart = -1, runPerm = 0;
+    const pend = this.pending;
     for (let p = 0; p < LOW_PAGES; p++) {
-      const pr = this.perm[p] & (PERM_RWX | PERM_MAPPED);
+      const pr = pend !== undefined && pend[p] ? pend[p] : this.perm[p] & (PERM_RWX | PERM_MAPPED);
       if (runStart >= 0 && pr !== runPerm) {
         yield { start: runStart * PAGE_SIZE, end: p * PAGE_SIZE, perm: runPerm & PERM_RWX };
         runStart = -1;
@@ -216,23 +295,117 @@ export class AddressSpace {
     if (s >= 0) yield { start: s * PAGE_SIZE, end: (last + 1) * PAGE_SIZE, perm: lp & PERM_RWX };
   }
 
+  /**
+   * The current bytes of the page with index pageIndex, whatever its lazy state (a page a fork has
+   * not copied yet is read from the space it will be copied from). Read only: for mirrors that
+   * compare memory (lockstep). undefined when not mapped.
+   */
+  pageView(pageIndex: number): Uint8Array | undefined {
+    const a = pageIndex * PAGE_SIZE;
+    if (a >= LOW_LIMIT) return this.high.get(pageIndex)?.data;
+    if (!(this.perm[pageIndex] & PERM_MAPPED)) return undefined;
+    return this.holderOf(pageIndex).u8.subarray(a, a + PAGE_SIZE);
+  }
+
   /** The backing bytes of a high page (for backends that map memory page by page). */
   highPage(pageIndex: number): Uint8Array | undefined {
     return this.high.get(pageIndex)?.data;
   }
 
-  /** A copy for fork: every mapped page with its contents and permissions. */
+  /**
+   * An independent copy made now: every mapped page with its contents and protection (no CODE
+   * marks). For shadows and oracles that run a second engine over the same memory; fork uses fork().
+   */
   clone(): AddressSpace {
-    const c = new AddressSpace();
+    const c = new (this.constructor as new () => AddressSpace)();
     for (const r of this.regions()) {
-      if (r.start < LOW_LIMIT) {
-        c.u8.set(this.u8.subarray(r.start, r.end), r.start);
-        const p0 = r.start >>> PAGE_SHIFT, p1 = r.end / PAGE_SIZE;
-        for (let p = p0; p < p1; p++) { c.perm[p] = this.perm[p] & ~PERM_CODE; c.used[p] = 1; }
+      if (r.start >= LOW_LIMIT) continue;
+      const p0 = r.start >>> PAGE_SHIFT, p1 = r.end / PAGE_SIZE;
+      for (let p = p0; p < p1; p++) {
+        const src = this.holderOf(p);
+        c.u8.set(src.u8.subarray(p * PAGE_SIZE, (p + 1) * PAGE_SIZE), p * PAGE_SIZE);
+        c.perm[p] = r.perm | PERM_MAPPED;
+        c.used[p] = 1;
       }
     }
     for (const [k, hp] of this.high) c.high.set(k, { data: hp.data.slice(), perm: hp.perm & ~PERM_CODE });
     return c;
+  }
+
+  /**
+   * The copy fork gives the child, copy-on-write: no low page is copied now. Every mapped low
+   * page of the child is pending (its permission byte PERM_MAPPED alone, so every CPU fast path
+   * refuses it and the access reaches check(), which copies the page from this space and restores
+   * its protection). This space's pages get PERM_COW, so its first write to one (CPU slow path,
+   * kernel write, map/unmap of it, release) first gives the page's current bytes to every fork
+   * still waiting for it. Pages above 4 GiB (rare: MAP_FIXED there) are copied now.
+   */
+  fork(): AddressSpace {
+    const c = new (this.constructor as new () => AddressSpace)();
+    const pend = new Uint8Array(LOW_PAGES);
+    const own = this.pending;
+    const perm = this.perm, cperm = c.perm;
+    let n = 0, runStart = -1;
+    for (let p = 0; p < LOW_PAGES; p++) {
+      const pr = perm[p];
+      if (!(pr & PERM_MAPPED)) {
+        if (runStart >= 0) { this.notifySharing(runStart, p); runStart = -1; }
+        continue;
+      }
+      if (own !== undefined && own[p]) pend[p] = own[p];
+      else {
+        pend[p] = pr & (PERM_RWX | PERM_MAPPED);
+        perm[p] = pr | PERM_COW;
+        if (runStart < 0) runStart = p;
+      }
+      cperm[p] = PERM_MAPPED;
+      n++;
+    }
+    if (runStart >= 0) this.notifySharing(runStart, LOW_PAGES);
+    if (n) {
+      c.pending = pend;
+      c.pendingCount = n;
+      c.cowSource = this;
+      this.dependents.add(c);
+    }
+    for (const [k, hp] of this.high) c.high.set(k, { data: hp.data.slice(), perm: hp.perm & ~PERM_CODE });
+    return c;
+  }
+
+  /**
+   * The process using this space is gone (exit, exec): it stops waiting for pages from its
+   * source. It stays readable as long as forks of it still copy pages from it.
+   */
+  retire(): void {
+    this.retired = true;
+    if (!this.dependents.size) this.dropSource();
+  }
+
+  /** Low pages still to be copied from the space this one was forked from (for tests and stats). */
+  get pendingPages(): number {
+    return this.pendingCount;
+  }
+
+  /**
+   * A fault the permission byte gave but the page's lazy state explains: a page still to be
+   * copied (any access its protection allows) or a shared page written (access 'w'). Resolves it
+   * and returns true (retry the access), or false for a real fault. For the kernel's fault path
+   * (instruction fetches, backends that execute from the buffer themselves).
+   */
+  resolveLazy(addr: number, access: Access): boolean {
+    if (!(addr >= 0 && addr < LOW_LIMIT)) return false;
+    const p = addr >>> PAGE_SHIFT;
+    const need = access === 'r' ? PERM_R : access === 'w' ? PERM_W : PERM_X;
+    if (this.pending !== undefined && this.pending[p]) {
+      if (!(this.pending[p] & need)) return false;
+      batched(() => this.fillGranule(p));
+      return true;
+    }
+    if (need === PERM_W && (this.perm[p] & (PERM_COW | PERM_W)) === (PERM_COW | PERM_W)) {
+      batched(() => this.unshareGranule(p));
+      return true;
+    }
+    return false;
   }
 
   // ---- checked access for the kernel and the CPUs' slow paths --------------------------------
@@ -244,7 +417,10 @@ export class AddressSpace {
     const need = access === 'r' ? PERM_R : access === 'w' ? PERM_W : PERM_X;
     const end = addr + len;
     for (let a = addr; a < end; a = pageFloor(a) + PAGE_SIZE) {
-      const pr = this.pagePerm(a);
+      let pr = this.pagePerm(a);
+      // a fork's lazy state: a page still to be copied in, or a shared page about to be written
+      // (at most two steps: copy the page in, then give it to this space's own forks)
+      while (a < LOW_LIMIT && (!(pr & need) || (need === PERM_W && pr & PERM_COW)) && this.resolveLazy(a, access)) pr = this.perm[a >>> PAGE_SHIFT];
       if (!(pr & need)) throw new MemoryFault(a, access, (pr & PERM_MAPPED) !== 0);
     }
   }
@@ -284,6 +460,7 @@ export class AddressSpace {
   /** Copies bytes into (already checked) pages, low or high, after noting code writes. */
   private copyIn(addr: number, data: Uint8Array): void {
     const len = data.length;
+    this.prepareWrite(addr, len);
     this.noteWrite(addr, len);
     if (addr + len <= LOW_LIMIT) { this.u8.set(data, addr); return; }
     let off = 0;
@@ -368,6 +545,143 @@ export class AddressSpace {
         if (hp && hp.perm & PERM_CODE) { hp.perm &= ~PERM_CODE; this.notifyCode(a / PAGE_SIZE, 1); }
       }
     }
+  }
+
+  /**
+   * Before bytes land in [addr, addr+len) without a check (poke, or after one): pending pages are
+   * copied in (not when the write covers the whole page), shared pages are given to the forks.
+   */
+  private prepareWrite(addr: number, len: number): void {
+    if (this.pending === undefined && !this.dependents.size) return;
+    const end = Math.min(addr + len, LOW_LIMIT);
+    batched(() => {
+      for (let a = pageFloor(addr); a < end; a += PAGE_SIZE) {
+        const p = a >>> PAGE_SHIFT;
+        if (this.pending !== undefined && this.pending[p]) {
+          if (this.lazyGranule > 1) this.fillGranule(p);
+          // a write covering the whole page needs no copy, unless forks of this space still read it from here
+          else this.materialize(p, !(addr <= a && addr + len >= a + PAGE_SIZE) || this.dependentNeeds(p));
+        }
+        if (this.perm[p] & PERM_COW) {
+          if (this.lazyGranule > 1) this.unshareGranule(p);
+          else this.unshare(p);
+        }
+      }
+    });
+  }
+
+  /** The page's bytes are about to be replaced or dropped (map, unmap): forks get them first; a pending page is dropped. */
+  private forgetPage(p: number): void {
+    if (this.pending !== undefined && this.pending[p]) {
+      // forks of this space that still read the page from here get it first
+      if (this.dependentNeeds(p)) this.materialize(p, true);
+      else this.dropPending(p);
+    }
+    if (this.perm[p] & PERM_COW) this.unshare(p);
+  }
+
+  /** The space whose buffer holds page p's current bytes (this one, or the source it is pending on). */
+  private holderOf(p: number): AddressSpace {
+    let s: AddressSpace = this;
+    while (s.pending !== undefined && s.pending[p] && s.cowSource) s = s.cowSource;
+    return s;
+  }
+
+  /** Copies pending page p in from the source (resolving the source's own pending state first) and restores its protection. */
+  private materialize(p: number, copy: boolean): void {
+    const prot = this.pending![p];
+    const src = this.cowSource!;
+    if (copy) {
+      if (src.pending !== undefined && src.pending[p]) src.fillGranule(p);
+      this.u8.set(src.u8.subarray(p * PAGE_SIZE, (p + 1) * PAGE_SIZE), p * PAGE_SIZE);
+    }
+    this.pending![p] = 0;
+    this.used[p] = 1;
+    this.perm[p] = prot | (this.perm[p] & PERM_CODE) | (this.dependentNeeds(p) ? PERM_COW : 0);
+    this.touched(p);
+    if (--this.pendingCount === 0) this.dropSource();
+  }
+
+  /** Pending page p will never be read here (it is being remapped, or nobody needs it): dropped without a copy. */
+  private dropPending(p: number): void {
+    this.pending![p] = 0;
+    this.perm[p] = 0;
+    this.touched(p);
+    if (--this.pendingCount === 0) this.dropSource();
+  }
+
+  /** Some fork of this space still has page p pending. */
+  private dependentNeeds(p: number): boolean {
+    for (const d of this.dependents) if (d.pending !== undefined && d.pending[p]) return true;
+    return false;
+  }
+
+  /** Page p is about to change: every fork still waiting for it copies it now; then it is this space's alone. */
+  private unshare(p: number): void {
+    for (const d of this.dependents) {
+      if (d.pending === undefined || !d.pending[p]) continue;
+      // a retired fork needs the page only for its own forks
+      if (d.retired && !d.dependentNeeds(p)) d.dropPending(p);
+      else d.fillGranule(p);
+    }
+    this.perm[p] &= ~PERM_COW;
+    this.touched(p);
+  }
+
+  /** Copies in every pending page of the granule holding page p. */
+  private fillGranule(p: number): void {
+    const g = this.lazyGranule;
+    const p0 = p - (p % g);
+    for (let q = p0; q < p0 + g && this.pending !== undefined; q++) if (this.pending[q]) this.materialize(q, true);
+  }
+
+  /** Gives every shared page of the granule holding page p to the forks (before a write to p). */
+  private unshareGranule(p: number): void {
+    const g = this.lazyGranule;
+    const p0 = p - (p % g);
+    for (let q = p0; q < p0 + g; q++) if (this.perm[q] & PERM_COW) this.unshare(q);
+  }
+
+  /** Page p's permission byte changed: the sharing listeners hear of it (at the end of the batch). */
+  private touched(p: number): void {
+    if (!this.sharingListeners.length) return;
+    if (!batch) { this.notifySharing(p, p + 1); return; }
+    const r = batch.get(this);
+    if (!r) batch.set(this, [p, p + 1]);
+    else { if (p < r[0]) r[0] = p; if (p + 1 > r[1]) r[1] = p + 1; }
+  }
+
+  /** Copies in every pending page (the source is going away). */
+  private materializeAll(): void {
+    const pend = this.pending;
+    if (pend === undefined) return;
+    batched(() => {
+      for (let p = 0; p < LOW_PAGES && this.pending !== undefined; p++) if (pend[p]) this.materialize(p, true);
+    });
+  }
+
+  /** Stops depending on the source; pages still pending become unmapped (only a retired or released space gets here with some). */
+  private dropSource(): void {
+    const src = this.cowSource;
+    if (!src) return;
+    if (this.pendingCount && this.pending) {
+      const pend = this.pending;
+      for (let p = 0; p < LOW_PAGES; p++) if (pend[p]) this.perm[p] = 0;
+    }
+    this.cowSource = undefined;
+    this.pending = undefined;
+    this.pendingCount = 0;
+    src.dependents.delete(this);
+    if (src.retired && !src.dependents.size) src.dropSource();
+  }
+
+  /** @internal the end of a batch (see batched()) */
+  static flushSharing(b: Map<AddressSpace, [number, number]>): void {
+    for (const [s, [p0, p1]] of b) s.notifySharing(p0, p1);
+  }
+
+  private notifySharing(p0: number, p1: number): void {
+    for (const l of this.sharingListeners) l(p0 * PAGE_SIZE, (p1 - p0) * PAGE_SIZE);
   }
 
   private notifyCode(page: number, count: number): void {

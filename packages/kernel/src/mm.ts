@@ -7,6 +7,7 @@
 //   ...          top-down mmap area: from MMAP_TOP down, first gap that fits
 //   0x7f00_0000  MMAP_TOP
 //   0x7f7f_0000 .. 0x7fff_0000  the main thread's stack (8 MiB, grows down), STACK_TOP above
+import * as os from 'node:os';
 import { AddressSpace, type Access, type Arch, type Cpu, LOW_LIMIT, PAGE_SIZE, PERM_R, PERM_W, PERM_X, pageCeil } from '@elfbox/cpu';
 import { Errno, SysError } from './errors.js';
 import { Pager, type MemObject, type PagedSpace, type PageRef } from './mm/pager.js';
@@ -18,10 +19,28 @@ export const STACK_SIZE = 8 * 1024 * 1024;
 export const MMAP_TOP = 0x7f00_0000;
 export const MMAP_MIN = 0x1_0000;
 export const PIE_BASE = 0x5555_4000;
+/** Linux's stack_guard_gap: a stack does not grow to within this of the mapping below it. */
+export const STACK_GUARD_GAP = 256 * 4096;
+/** The most room left below the main stack for RLIMIT_STACK at exec (the low 2 GiB is shared with everything else). */
+const MAX_STACK_RESERVE = 256 * 1024 * 1024;
+const RLIMIT_STACK = 3;
 /** The gap between the stack's lowest address and the mmap area without randomisation. */
 const MMAP_TOP_GAP = STACK_TOP - STACK_SIZE - MMAP_TOP;
 /** Highest user address + 1 (47-bit canonical on x86-64, 48-bit VA on aarch64: use the smaller). */
 export const TASK_SIZE = 2 ** 47;
+
+/** The RAM the guest is told it has (MemTotal in /proc/meminfo and sysinfo's totalram, files/procfs.ts). */
+export const GUEST_MEMTOTAL = 4 * 1024 ** 3;
+
+/**
+ * The memory cap a guest gets when none is given (--memory): the RAM it is told it has, or half of
+ * the host's RAM when that is less, so a guest that allocates without bound meets ENOMEM long
+ * before the host runs out (pages above 4 GiB are allocated when mapped, so an uncapped guest
+ * mapping at high addresses could take the host down).
+ */
+export function defaultMemoryLimit(total = os.totalmem()): number {
+  return Math.min(GUEST_MEMTOTAL, Math.max(64 * 1024 * 1024, Math.floor(total / 2 / PAGE_SIZE) * PAGE_SIZE));
+}
 
 export type VmaKind = 'anon' | 'file' | 'heap' | 'stack' | 'image';
 
@@ -38,6 +57,8 @@ export interface Vma {
   offset: number;
   dev?: number;
   ino?: number;
+  /** A stack (the main one, MAP_GROWSDOWN): a fault just below it grows it (MM.growStack). */
+  growsDown?: boolean;
 }
 
 /** What a file mapping reads its pages from (and, for MAP_SHARED, writes them back to). */
@@ -51,6 +72,8 @@ export interface MappableFile {
   readonly hostPath?: string;
   /** Writes a page back (files with no host path: memfd, tmpfs); never past the end of the file. */
   writeAt?(offset: number, data: Uint8Array): void;
+  /** The file's size now (files with no host path; a host file's is read from the file itself). */
+  size?(): number;
 }
 
 export interface MmapRequest {
@@ -63,8 +86,10 @@ export interface MmapRequest {
   shared?: boolean;
   file?: MappableFile;
   offset?: number;
-  /** MAP_STACK / MAP_GROWSDOWN only name it; kept for maps. */
+  /** MAP_STACK only names it; kept for maps. */
   kind?: VmaKind;
+  /** MAP_GROWSDOWN: the mapping grows down on faults below it, as a stack. */
+  growsDown?: boolean;
   name?: string;
 }
 
@@ -88,6 +113,10 @@ export class MM implements PagedSpace {
   stackTop = STACK_TOP;
   pieBase = PIE_BASE;
   brkGap = 0;
+  /** The rlimits of the process running on this mm (set at each slice, kernel.ts): RLIMIT_STACK bounds stack growth. */
+  rlimits?: Map<number, [bigint, bigint]>;
+  /** True once randomize() chose the layout. */
+  randomized = false;
   /** Cap on accessible mapped bytes (--memory); beyond it mmap/brk/mremap/mprotect give ENOMEM. */
   limit = Infinity;
   /** Accessible (prot != PROT_NONE) mapped bytes, what the limit counts. */
@@ -106,13 +135,18 @@ export class MM implements PagedSpace {
   /** Map a vDSO into new programs (RunOptions.vdso). */
   vdso = true;
 
-  /** Maps the vDSO image for arch (a named [vdso] VMA, read + execute); returns its address. */
+  /**
+   * Maps the vDSO image for arch (a named [vdso] VMA, read + execute) with its [vvar] data page
+   * just below (read-only; the kernel's GuestClock writes it, vdso/clock.ts); returns the image's
+   * address.
+   */
   mapVdso(arch: Arch): number {
     const img = vdsoImage(arch);
-    const addr = this.findFree(img.bytes.length);
-    this.mapFixed(addr, img.bytes.length, PERM_R | PERM_X, '[vdso]');
-    this.mem.poke(addr, img.bytes);
-    return addr;
+    const addr = this.findFree(img.bytes.length + PAGE_SIZE);
+    this.mapFixed(addr, PAGE_SIZE, PERM_R, '[vvar]');
+    this.mapFixed(addr + PAGE_SIZE, img.bytes.length, PERM_R | PERM_X, '[vdso]');
+    this.mem.poke(addr + PAGE_SIZE, img.bytes);
+    return addr + PAGE_SIZE;
   }
 
   /** PagedSpace: the protection of the VMA holding addr. */
@@ -125,7 +159,60 @@ export class MM implements PagedSpace {
    * page, a tracked shared page, a stale copy): resolved and true, or false for a real fault.
    */
   resolveFault(addr: number, access: Access): boolean {
-    return this.pager.resolve(this, addr, access);
+    // a page fork has not copied yet, or a write to one forks still share (AddressSpace.fork)
+    if (this.mem.resolveLazy(addr, access)) return true;
+    return this.pager.resolve(this, addr, access) || this.growStack(addr);
+  }
+
+  /** RLIMIT_STACK's soft limit now (8 MiB when never set). */
+  stackLimit(): number {
+    const l = this.rlimits?.get(RLIMIT_STACK);
+    return l ? Number(l[0]) : STACK_SIZE;
+  }
+
+  /**
+   * Linux's expand_downwards: an access to an unmapped address just below a growsDown VMA (the
+   * main stack, MAP_GROWSDOWN) extends that VMA down to the page, unless the mapping below is
+   * accessible, not a stack itself and within STACK_GUARD_GAP of the address, or the stack
+   * would pass RLIMIT_STACK (or --memory). Then the fault stands: SIGSEGV, SEGV_MAPERR.
+   */
+  growStack(addr: number): boolean {
+    if (!(addr >= MMAP_MIN && addr < TASK_SIZE)) return false;
+    let i = 0;
+    while (i < this.vmas.length && this.vmas[i].end <= addr) i++;
+    const v = this.vmas[i];
+    if (!v || v.start <= addr || !v.growsDown) return false;
+    const page = addr - (addr % PAGE_SIZE);
+    const prev = i > 0 ? this.vmas[i - 1] : undefined;
+    if (prev && !prev.growsDown && prev.prot && page - prev.end < STACK_GUARD_GAP) return false;
+    if (v.end - page > this.stackLimit()) return false;
+    if (v.prot && this.limit !== Infinity && this.committed + (v.start - page) > this.limit) return false;
+    this.mem.map(page, v.start - page, protPerm(v.prot));
+    v.start = page;
+    return true;
+  }
+
+  /**
+   * At exec: leave room below the main stack for RLIMIT_STACK (Linux puts mmap_base that far
+   * below the stack), up to MAX_STACK_RESERVE; the default 8 MiB changes nothing.
+   */
+  reserveStack(rlimit: number): void {
+    const extra = Math.floor((Math.min(Math.max(rlimit, STACK_SIZE), MAX_STACK_RESERVE) - STACK_SIZE) / PAGE_SIZE) * PAGE_SIZE;
+    this.mmapTop -= extra;
+    this.stackReserve += extra;
+  }
+
+  /** How far reserveStack moved mmapTop down. */
+  stackReserve = 0;
+
+  /**
+   * A fault at addr the pager could not resolve is SIGBUS (BUS_ADRERR) rather than SIGSEGV when
+   * the page is a file page wholly past the end of the file, as Linux reports it.
+   */
+  busFault(addr: number): boolean {
+    const ref = this.tracked.get(addr - (addr % PAGE_SIZE));
+    const prot = this.protAt(addr);
+    return !!ref && !!prot && ref.state === 'stale' && ref.off >= ref.obj.size();
   }
 
   /** At every syscall entry: dirty shared pages reach their file / store (and so other mappings). */
@@ -137,7 +224,7 @@ export class MM implements PagedSpace {
 
   mapFixed(addr: number, len: number, perm: number, name: string): void {
     const kind: VmaKind = name === '[stack]' ? 'stack' : name === '[heap]' ? 'heap' : name ? 'image' : 'anon';
-    this.insert(addr, pageCeil(addr + len) - addr, perm, { kind, name, shared: false, offset: 0 });
+    this.insert(addr, pageCeil(addr + len) - addr, perm, { kind, name, shared: false, offset: 0, ...(kind === 'stack' ? { growsDown: true } : {}) });
   }
 
   /** Top-down search of the mmap area for len bytes aligned to align. Throws ENOMEM. */
@@ -151,7 +238,8 @@ export class MM implements PagedSpace {
       const low = v ? v.end : MMAP_MIN;
       const cand = Math.floor((top - len) / align) * align;
       if (cand >= low && cand >= MMAP_MIN) return cand;
-      if (v) top = Math.min(top, v.start);
+      // nothing is placed within the guard gap below a stack (Linux's vm_start_gap)
+      if (v) top = Math.min(top, v.growsDown ? v.start - STACK_GUARD_GAP : v.start);
     }
     throw new SysError(Errno.ENOMEM, 'no free range');
   }
@@ -181,18 +269,25 @@ export class MM implements PagedSpace {
     this.checkLimit(r.prot ? len - this.accessibleIn(addr, addr + len) : 0);
     const off0 = r.offset ?? 0;
     this.insert(addr, len, r.prot, {
-      kind, name, shared: !!r.shared, offset: off0, dev: r.file?.dev, ino: r.file?.ino,
+      kind, name, shared: !!r.shared, offset: off0, dev: r.file?.dev, ino: r.file?.ino, ...(r.growsDown ? { growsDown: true } : {}),
     });
     let obj: MemObject | undefined;
     if (r.file) {
       const f = r.file;
-      obj = this.pager.fileObject(f.dev, f.ino, f.hostPath, !!r.shared && (r.prot & PERM_W) !== 0, (o, n) => f.readAt(o, n), f.writeAt && ((o, d) => f.writeAt!(o, d)));
+      obj = this.pager.fileObject(f.dev, f.ino, f.hostPath, !!r.shared && (r.prot & PERM_W) !== 0, (o, n) => f.readAt(o, n), f.writeAt && ((o, d) => f.writeAt!(o, d)), f.size && (() => f.size!()));
       const bytes = r.file.readAt(off0, len);
       if (bytes.length) this.mem.poke(addr, bytes.length > len ? bytes.subarray(0, len) : bytes);
     } else if (r.shared) {
       obj = this.pager.anonObject();
     }
-    if (obj) for (let a = addr; a < addr + len; a += PAGE_SIZE) this.pager.track(this, a, obj, off0 + (a - addr), !!r.shared);
+    if (obj) {
+      // pages wholly past the end of the file start inaccessible (SIGBUS when touched, see busFault)
+      const size = obj.size();
+      for (let a = addr; a < addr + len; a += PAGE_SIZE) {
+        const off = off0 + (a - addr);
+        this.pager.track(this, a, obj, off, !!r.shared, off >= size ? 'stale' : 'clean');
+      }
+    }
     return addr;
   }
 
@@ -278,8 +373,9 @@ export class MM implements PagedSpace {
     if (!last) return;
     for (let i = 0; i < len; i += PAGE_SIZE) {
       const off = last.off + PAGE_SIZE + i;
-      this.mem.poke(at + i, last.obj.readPage(off));
-      this.pager.track(this, at + i, last.obj, off, last.shared);
+      const past = off >= last.obj.size();
+      if (!past) this.mem.poke(at + i, last.obj.readPage(off));
+      this.pager.track(this, at + i, last.obj, off, last.shared, past ? 'stale' : 'clean');
     }
   }
 
@@ -316,6 +412,7 @@ export class MM implements PagedSpace {
    * one makes every address reproducible.
    */
   randomize(rand: (n: number) => number): void {
+    this.randomized = true;
     this.stackTop = STACK_TOP - rand(2048) * PAGE_SIZE;
     this.mmapTop = this.stackTop - STACK_SIZE - (MMAP_TOP_GAP + rand(16384) * PAGE_SIZE);
     this.pieBase = 0x5555_0000 + rand(1024) * 0x10000;
@@ -357,10 +454,13 @@ export class MM implements PagedSpace {
     return out;
   }
 
-  /** A copy for fork: same VMAs over a cloned AddressSpace. */
+  /**
+   * The child's mm for fork: same VMAs over a copy-on-write fork of the AddressSpace (no page is
+   * copied now; see packages/cpu/README.md). MAP_SHARED pages stay coherent through the pager.
+   */
   clone(): MM {
     this.pager.flushAll();
-    const m = new MM(this.mem.clone(), this.pager);
+    const m = new MM(this.mem.fork(), this.pager);
     m.vmas = this.vmas.map((v) => ({ ...v }));
     m.limit = this.limit;
     // every copy of a memory object stays one: MAP_SHARED pages stay shared with the child
@@ -418,8 +518,9 @@ export class MM implements PagedSpace {
         const f = [...this.pager.objects.values()].find((o) => o.key === `f:${v.dev}:${v.ino}`);
         const off = v.offset + (a - v.start);
         if (f) {
-          this.mem.poke(a, f.readPage(off));
-          this.pager.track(this, a, f, off, false);
+          const past = off >= f.size();
+          this.mem.poke(a, past ? new Uint8Array(PAGE_SIZE) : f.readPage(off));
+          this.pager.track(this, a, f, off, false, past ? 'stale' : 'clean');
         }
         continue;
       }
@@ -433,7 +534,7 @@ export class MM implements PagedSpace {
     while (i < this.vmas.length && this.vmas[i].start < v.start) i++;
     this.vmas.splice(i, 0, v);
     // merge with neighbours that look the same (anonymous memory of one kind and protection)
-    const same = (a: Vma, b: Vma) => a.end === b.start && a.prot === b.prot && a.kind === b.kind && a.name === b.name && a.shared === b.shared && (a.kind !== 'file' || a.offset + (a.end - a.start) === b.offset);
+    const same = (a: Vma, b: Vma) => a.end === b.start && a.prot === b.prot && a.kind === b.kind && a.name === b.name && a.shared === b.shared && !!a.growsDown === !!b.growsDown && (a.kind !== 'file' || a.offset + (a.end - a.start) === b.offset);
     if (i + 1 < this.vmas.length && same(this.vmas[i], this.vmas[i + 1])) {
       this.vmas[i].end = this.vmas[i + 1].end;
       this.vmas.splice(i + 1, 1);
@@ -464,7 +565,7 @@ export class MM implements PagedSpace {
     for (let off = 0; off < len; off += PAGE_SIZE) {
       const n = Math.min(PAGE_SIZE, len - off);
       const a = addr + off;
-      const saved = this.mem.pagePerm(a);
+      const saved = this.mem.protection(a);
       if (saved & PERM_R) out.set(this.mem.read(a, n), off);
       else {
         this.mem.protect(a, PAGE_SIZE, PERM_R);

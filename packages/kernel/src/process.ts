@@ -3,7 +3,10 @@
 // of wait4/waitid and vfork. Kernel.exitGroup calls groupExited(); the syscalls are in
 // syscalls/sys_process.ts.
 import { Block } from './block.js';
+import { groupCpuNs } from './itimer.js';
 import type { Kernel } from './kernel.js';
+import { pidfdNotify } from './pidfd.js';
+import { foregroundOf, setForeground } from './files/tty.js';
 import type { ExitStatus, SigAction, SigInfo, Task, ThreadGroup } from './task.js';
 
 export const SIGCHLD = 17;
@@ -68,22 +71,41 @@ function autoReaps(parent: ThreadGroup): boolean {
   return a.handler === 1n || (a.flags & SA_NOCLDWAIT) !== 0n;
 }
 
+/** CPU time (ns) of the waited-for descendants of a process (RUSAGE_CHILDREN, tms_cutime). */
+const childrenCpu = new WeakMap<ThreadGroup, number>();
+
+export function childrenCpuNs(tg: ThreadGroup): number {
+  return childrenCpu.get(tg) ?? 0;
+}
+
+/**
+ * wait4/waitid reaped child (as Linux's wait_task_zombie): the child's CPU time and that of
+ * the descendants it waited for go to the parent's children total. Auto-reaped children do not count.
+ */
+export function addChildTimes(parent: ThreadGroup, child: ThreadGroup): void {
+  childrenCpu.set(parent, childrenCpuNs(parent) + groupCpuNs(child) + childrenCpuNs(child));
+}
+
 /** Removes a zombie from the process table. Its Cpu was released when it exited. */
 export function reapGroup(k: Kernel, tg: ThreadGroup): void {
   k.groups.delete(tg.pid);
   tg.parent?.children.delete(tg);
+  pidfdNotify(tg); // its pidfds now also report POLLHUP
 }
 
 /**
- * Destroys mm's Cpu once no living process uses the mm. Deferred to the host's next turn: the
+ * Destroys mm's Cpu and retires its AddressSpace once no living process uses the mm. Deferred to the host's next turn: the
  * exit (or exec) happens inside that Cpu's run(), which must return before it is destroyed.
  */
 export function releaseMm(k: Kernel, tg: ThreadGroup, mm = tg.mm): void {
   setImmediate(() => {
-    if (!mm.cpu) return;
     for (const g of k.groups.values()) if (g.mm === mm && g.alive) return;
-    mm.cpu.destroy();
-    mm.cpu = undefined;
+    if (mm.cpu) {
+      mm.cpu.destroy();
+      mm.cpu = undefined;
+    }
+    // copy-on-write: no more pages are copied into this space; it stays the source of its forks' pages
+    mm.mem.retire();
   });
 }
 
@@ -101,6 +123,7 @@ function notifyParent(k: Kernel, child: ThreadGroup, p: ThreadGroup): void {
 /** Called by Kernel.exitGroup after the tasks ended and the files closed. */
 export function groupExited(k: Kernel, tg: ThreadGroup): void {
   vforkDone(tg);
+  pidfdNotify(tg); // its pidfds become readable
   releaseMm(k, tg);
   const reaper = reaperFor(k, tg);
   for (const c of [...tg.children]) {
@@ -110,11 +133,40 @@ export function groupExited(k: Kernel, tg: ThreadGroup): void {
     if (!reaper) { if (!c.alive) k.groups.delete(c.pid); continue; }
     reaper.children.add(c);
     if (!c.alive) notifyParent(k, c, reaper);
+    else killOrphanedPgrp(k, c, tg); // the child's group may have lost its last link outside
   }
+  killOrphanedPgrp(k, tg, tg.parent); // ours may have, when we were its link
   const p = tg.parent;
   if (p && p.alive) notifyParent(k, tg, p);
   else if (tg.pid !== 1) reapGroup(k, tg); // no one will wait for it (init's status is run()'s result)
 }
+
+/**
+ * POSIX's orphaned process group (Linux's will_become_orphaned_pgrp): no living member has a
+ * parent in another group of the same session. A parent outside the guest is no link (the guest
+ * is a pid namespace; its init's parent is not part of it).
+ */
+function orphanedPgrp(k: Kernel, pgid: number): boolean {
+  for (const g of groupMembers(k, pgid)) {
+    const p = g.parent;
+    if (p && p.alive && p.pgid !== pgid && p.sid === g.sid) return false;
+  }
+  return true;
+}
+
+/**
+ * Linux's kill_orphaned_pgrp: tg's group just lost `link` (tg's parent, or tg's father that
+ * exited), a process of another group in the same session; if that orphaned the group and a
+ * member is stopped, every member gets SIGHUP then SIGCONT (SI_KERNEL).
+ */
+function killOrphanedPgrp(k: Kernel, tg: ThreadGroup, link: ThreadGroup | undefined): void {
+  if (!link || link.pgid === tg.pgid || link.sid !== tg.sid) return;
+  const members = groupMembers(k, tg.pgid);
+  if (!members.some((g) => g.stopped !== undefined) || !orphanedPgrp(k, tg.pgid)) return;
+  for (const signo of [SIGHUP, SIGCONT]) for (const g of members) k.sendSignal(g, { signo, code: 0x80 /* SI_KERNEL */ });
+}
+
+const SIGHUP = 1;
 
 /** Job control: the process stopped (sig) or continued; the parent hears of it. */
 export function groupStopChanged(k: Kernel, tg: ThreadGroup, stoppedBy: number | undefined): void {
@@ -170,22 +222,14 @@ export function jobControlOnSend(k: Kernel, tg: ThreadGroup, signo: number): voi
 }
 
 /**
- * The controlling terminal's foreground process group (tcgetpgrp / tcsetpgrp). One terminal per
- * run: the host's. Until a shell sets it, the session's first group (the session id) is in front.
- * For the TIOCGPGRP / TIOCSPGRP ioctls of the files code.
+ * The controlling terminal's foreground process group (tcgetpgrp / tcsetpgrp): the terminal and
+ * its job control are files/tty.ts's; these are its entry points for the process code and tests.
  */
-const foreground = new WeakMap<Kernel, number>();
-
 export function foregroundPgrp(k: Kernel, caller: ThreadGroup): number {
-  return foreground.get(k) ?? caller.sid;
+  return foregroundOf(k, caller);
 }
 
 /** tcsetpgrp: pgid must be positive (EINVAL), exist (ESRCH), be of the caller's session (EPERM). Returns an errno or 0. */
 export function setForegroundPgrp(k: Kernel, caller: ThreadGroup, pgid: number): number {
-  if (pgid < 0) return 22; // EINVAL
-  const members = groupMembers(k, pgid);
-  if (!members.length) return 3; // ESRCH
-  if (!members.some((g) => g.sid === caller.sid)) return 1; // EPERM
-  foreground.set(k, pgid);
-  return 0;
+  return setForeground(k, caller, pgid);
 }

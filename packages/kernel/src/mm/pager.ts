@@ -50,13 +50,24 @@ export abstract class MemObject {
   abstract readPage(off: number): Uint8Array;
   /** A page written through a shared mapping. */
   abstract writePage(off: number, data: Uint8Array): void;
+  /** Bytes in the object now: pages wholly at or past it are SIGBUS to touch (files only). */
+  size(): number { return Infinity; }
   close(): void { /* nothing by default */ }
 }
 
 /** A host file: pages are read from it and written back (never past its end, as Linux). */
 export class FileObject extends MemObject {
-  constructor(key: string, hostPath: string | undefined, private readonly fd: number | undefined, readonly writable: boolean, private readonly fallback: (off: number, len: number) => Uint8Array, private readonly writeBack?: (off: number, data: Uint8Array) => void) {
+  constructor(key: string, hostPath: string | undefined, private readonly fd: number | undefined, readonly writable: boolean, private readonly fallback: (off: number, len: number) => Uint8Array, private readonly writeBack?: (off: number, data: Uint8Array) => void, private readonly sizeOf?: () => number) {
     super(key, hostPath);
+  }
+
+  override size(): number {
+    try {
+      if (this.fd !== undefined) return fs.fstatSync(this.fd).size;
+      return this.sizeOf?.() ?? Infinity;
+    } catch {
+      return 0; // a vanished file: every page is past its end
+    }
   }
 
   readPage(off: number): Uint8Array {
@@ -103,14 +114,14 @@ export class Pager {
   readonly dirty = new Set<PageRef>();
 
   /** The object for a file (shared by every mapping of the same dev:ino). */
-  fileObject(dev: number, ino: number, hostPath: string | undefined, wantWrite: boolean, fallback: (off: number, len: number) => Uint8Array, writeBack?: (off: number, data: Uint8Array) => void): MemObject {
+  fileObject(dev: number, ino: number, hostPath: string | undefined, wantWrite: boolean, fallback: (off: number, len: number) => Uint8Array, writeBack?: (off: number, data: Uint8Array) => void, sizeOf?: () => number): MemObject {
     const key = `f:${dev}:${ino}`;
     let o = this.objects.get(key);
     if (o && o instanceof FileObject && wantWrite && !o.writable && hostPath) {
       // reopen for writing when a shared writable mapping arrives after read-only ones
       const fd = openHost(hostPath, true);
       if (fd !== undefined) {
-        const n = new FileObject(key, hostPath, fd, true, fallback, writeBack);
+        const n = new FileObject(key, hostPath, fd, true, fallback, writeBack, sizeOf);
         for (const [off, set] of o.copies) { n.copies.set(off, set); for (const r of set) r.obj = n; }
         o.close();
         this.objects.set(key, (o = n));
@@ -118,7 +129,7 @@ export class Pager {
     }
     if (!o) {
       const fd = hostPath ? openHost(hostPath, wantWrite) : undefined;
-      o = new FileObject(key, hostPath, fd, wantWrite && fd !== undefined, fallback, writeBack);
+      o = new FileObject(key, hostPath, fd, wantWrite && fd !== undefined, fallback, writeBack, sizeOf);
       this.objects.set(key, o);
     }
     return o;
@@ -165,7 +176,7 @@ export class Pager {
     const prot = ref.space.protAt(ref.addr);
     if (prot === undefined) return;
     const eff = ref.state === 'stale' ? 0 : ref.state === 'clean' ? prot & ~PERM_W : prot;
-    if ((ref.space.mem.pagePerm(ref.addr) & 7) !== eff) ref.space.mem.protect(ref.addr, PAGE_SIZE, eff);
+    if ((ref.space.mem.protection(ref.addr) & 7) !== eff) ref.space.mem.protect(ref.addr, PAGE_SIZE, eff);
   }
 
   /** Resolves an access the page's current state forbids but its VMA allows. */
@@ -177,6 +188,8 @@ export class Pager {
     const need = access === 'r' ? 1 : access === 'w' ? 2 : 4;
     if (prot === undefined || !(prot & need)) return false;
     if (ref.state === 'stale') {
+      // a page wholly past the end of its file stays inaccessible: the access is SIGBUS (MM.busFault)
+      if (ref.off >= ref.obj.size()) return false;
       this.flushPage(ref.obj, ref.off);
       space.mem.poke(page, ref.obj.readPage(ref.off));
       ref.state = 'clean';
@@ -232,7 +245,13 @@ export class Pager {
       this.flushAllOf(o);
       // reloaded now rather than marked stale: backends that mirror protections lazily
       // (Unicorn) see the new bytes too, and code pages need no fetch fault
+      const size = o.size();
       for (const [off, set] of o.copies) {
+        if (off >= size) {
+          // truncated away: touching these pages is SIGBUS until the file grows again
+          for (const r of set) { r.state = 'stale'; this.applyPerm(r); }
+          continue;
+        }
         const page = o.readPage(off);
         for (const r of set) {
           r.space.mem.poke(r.addr, page);

@@ -6,7 +6,7 @@
 // CPUs: pages of file and shared mappings are kept with fewer permissions than their VMA grants
 // (clean copy-on-write pages without W, invalidated shared copies with none), and the first access
 // the VMA allows is resolved here (copy-on-write, write tracking, reloading a page) and retried.
-import { AddressSpace, MemoryFault, PAGE_SIZE, LOW_LIMIT, PAGE_SHIFT, PERM_CODE, type Access } from '@elfbox/cpu';
+import { AddressSpace, MemoryFault, PAGE_SIZE, LOW_LIMIT, type Access } from '@elfbox/cpu';
 
 /** Returns true when it made the access at addr possible (the access is then retried). */
 export type FaultResolver = (addr: number, access: Access) => boolean;
@@ -15,7 +15,9 @@ export class TrackedAddressSpace extends AddressSpace {
   resolver?: FaultResolver;
 
   override check(addr: number, len: number, access: Access): void {
-    // Bounded: each retry resolves one page, and a resolved page is not resolved again.
+    // Bounded: each retry resolves one page, and a resolved page is not resolved again. (Pages a
+    // fork has not copied yet are resolved by AddressSpace.check itself; a fork of this space is
+    // a TrackedAddressSpace too: AddressSpace.fork builds this.constructor.)
     for (let tries = 0; ; tries++) {
       try {
         super.check(addr, len, access);
@@ -60,19 +62,5 @@ export class TrackedAddressSpace extends AddressSpace {
       return;
     }
     super.protect(addr, len, perm);
-  }
-
-  /** A copy for fork that is tracked as well (same contents and permissions, no CODE marks). */
-  override clone(): TrackedAddressSpace {
-    const c = new TrackedAddressSpace();
-    for (const r of this.regions()) {
-      if (r.start < LOW_LIMIT) {
-        c.u8.set(this.u8.subarray(r.start, r.end), r.start);
-        const p0 = r.start >>> PAGE_SHIFT, p1 = r.end / PAGE_SIZE;
-        for (let p = p0; p < p1; p++) c.perm[p] = this.perm[p] & ~PERM_CODE;
-      }
-    }
-    for (const [k, hp] of this.high) c.high.set(k, { data: hp.data.slice(), perm: hp.perm & ~PERM_CODE });
-    return c;
   }
 }
