@@ -11,7 +11,7 @@ import { SysError } from './errors.js';
 import { BufferInput, CaptureOutput, StreamInput, StreamOutput, type HostInput, type HostOutput } from './files/stdio.js';
 import { Kernel } from './kernel.js';
 import { quoteBuffer } from './strace.js';
-import { MM, STACK_SIZE } from './mm.js';
+import { MM, STACK_SIZE, defaultMemoryLimit } from './mm.js';
 import { layoutRandom, seededBytes } from './mm/random.js';
 import { autoSysroot, sysrootMounts } from './sysroot.js';
 import { describeImages } from './mm/images.js';
@@ -68,8 +68,9 @@ export interface RunOptions {
   /** Signal handler delivery (the signals issue plugs in here). */
   delivery?: SignalDelivery;
   /**
-   * Forward the host process's SIGINT, SIGTERM, SIGHUP and SIGQUIT to the guest (the CLI does:
-   * Ctrl-C ends the guest with SIGINT, status 130, as it would end a native program).
+   * Forward the host process's SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 to the guest's
+   * first process (the CLI does: Ctrl-C ends the guest with SIGINT, status 130, as it would end a
+   * native program). A guest blocked with nothing else to wake it (pause()) then waits for them.
    */
   forwardSignals?: boolean;
   /** Deterministic randomness (AT_RANDOM, getrandom) for reproducible runs. */
@@ -78,7 +79,7 @@ export interface RunOptions {
   aslr?: boolean;
   /** Makes every address and random byte reproducible: the layout, AT_RANDOM and getrandom come from this seed. */
   seed?: number;
-  /** Cap on the guest's accessible mapped memory in bytes: beyond it mmap/brk give ENOMEM. */
+  /** Cap on the guest's accessible mapped memory in bytes: beyond it mmap/brk give ENOMEM (default: 4 GiB, or half the host's RAM when less). */
   memory?: number;
   /** Network policy: 'host' (default), 'loopback' (127.0.0.0/8 and ::1 only), 'none'. */
   net?: 'host' | 'loopback' | 'none';
@@ -291,7 +292,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     const argv = opts.argv ?? [opts.path ?? 'a.out'];
     const envp = envList(opts.env);
     const mm = new MM();
-    if (opts.memory !== undefined) mm.limit = opts.memory;
+    mm.limit = opts.memory ?? defaultMemoryLimit(); // without --memory: the guest's MemTotal or half the host's RAM (mm.ts)
     if (opts.vdso === false) mm.vdso = false;
     if (opts.aslr !== false) mm.randomize(layoutRandom(opts.seed));
     const random = new Uint8Array(16);
@@ -323,7 +324,10 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     }
     const forwarded: Array<[NodeJS.Signals, () => void]> = [];
     if (opts.forwardSignals) {
-      for (const [name, signo] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1], ['SIGQUIT', 3]] as const) {
+      const fwd = [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1], ['SIGQUIT', 3], ['SIGUSR1', 10], ['SIGUSR2', 12]] as const;
+      // a guest in pause() waits for these (unless it ignores them all) instead of being reported as a deadlock
+      kernel.hostSignals = () => fwd.some(([, signo]) => tg.sighand.actions[signo].handler !== 1n /* SIG_IGN */);
+      for (const [name, signo] of fwd) {
         const h = () => kernel.sendSignal(tg, { signo, code: 0x80 /* SI_KERNEL */ });
         process.on(name, h);
         forwarded.push([name, h]);

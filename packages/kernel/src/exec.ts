@@ -127,10 +127,11 @@ export function execImage(k: Kernel, t: Task, img: ExecImage, envp: string[], on
   const mm = new MM();
   mm.limit = tg.mm.limit;
   mm.vdso = tg.mm.vdso;
-  if (tg.mm.stackTop !== STACK_TOP || tg.mm.pieBase !== PIE_BASE || tg.mm.mmapTop !== MMAP_TOP) {
+  if (tg.mm.randomized || tg.mm.stackTop !== STACK_TOP || tg.mm.pieBase !== PIE_BASE || tg.mm.mmapTop + tg.mm.stackReserve !== MMAP_TOP) {
     // the old image was laid out at random: so is the new one (from the run's random source)
     mm.randomize((n) => { const b = new Uint8Array(4); k.random(b); return new DataView(b.buffer).getUint32(0, true) % n; });
   }
+  mm.reserveStack(Number(tg.rlimits.get(3 /* RLIMIT_STACK */)?.[0] ?? 0)); // room for the stack to grow to its limit
   const random = new Uint8Array(16);
   k.random(random);
   let res;

@@ -10,6 +10,7 @@ import type { SigAction, SigInfo, Task } from '../task.js';
 import { buildA64Frame, restoreA64Frame } from './aarch64.js';
 import { SA_RESTORER } from './common.js';
 import { buildX86Frame, restoreX86Frame } from './x86_64.js';
+import { vdsoImage } from '../vdso/image.js';
 
 export * from './common.js';
 export * from './x86_64.js';
@@ -25,6 +26,10 @@ export const savedSigmask = new WeakMap<Task, bigint>();
 const trampolines = new WeakMap<MM, number>();
 
 function a64Trampoline(mm: MM): number {
+  // as Linux: the vDSO's __kernel_rt_sigreturn when the process has the vDSO (mm.ts mapVdso)
+  const vdso = mm.vmas.find((v) => v.name === '[vdso]');
+  const off = vdsoImage('aarch64').symbols.get('__kernel_rt_sigreturn');
+  if (vdso && off !== undefined) return vdso.start + off;
   let a = trampolines.get(mm);
   if (a !== undefined && mm.find(a)) return a;
   a = mm.findFree(4096);

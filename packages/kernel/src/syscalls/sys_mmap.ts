@@ -37,7 +37,7 @@ export function sys_mmap(c: Call): SyscallResult {
     const m = desc.mappable();
     const hostPath = (desc as unknown as { hostPath?: unknown }).hostPath;
     file = typeof hostPath === 'string' ? { name: m.name, dev: m.dev, ino: m.ino, readAt: (o, n) => m.readAt(o, n), hostPath } : {
-      name: m.name, dev: m.dev, ino: m.ino, readAt: (o, n) => m.readAt(o, n),
+      name: m.name, dev: m.dev, ino: m.ino, readAt: (o, n) => m.readAt(o, n), size: () => Number(desc.stat().size),
       writeAt: m.writeAt ? (o, d) => m.writeAt!(o, d) : (o, d) => {
         // a file the kernel holds (memfd, tmpfs): write through its description, within its size
         const n = Math.min(d.length, Number(desc.stat().size) - o);
@@ -59,6 +59,7 @@ export function sys_mmap(c: Call): SyscallResult {
     file,
     offset: anon ? 0 : off,
     kind: flags & MAP.MAP_STACK || flags & MAP.MAP_GROWSDOWN ? 'anon' : undefined,
+    growsDown: (flags & MAP.MAP_GROWSDOWN) !== 0,
   });
   return res;
 }
@@ -71,7 +72,15 @@ export function sys_munmap(c: Call): SyscallResult {
 export function sys_mprotect(c: Call): SyscallResult {
   const prot = c.i32(2);
   if (prot & ~PROT_KNOWN || (prot & PROT.PROT_GROWSDOWN && prot & PROT.PROT_GROWSUP)) throw new SysError(Errno.EINVAL);
-  c.mm.mprotect(c.num(0), c.num(1), prot & 7);
+  let addr = c.num(0), len = c.num(1);
+  if (prot & PROT.PROT_GROWSDOWN) {
+    // the change reaches down to the start of the stack mapping (glibc's executable stacks); EINVAL elsewhere
+    const v = c.mm.find(addr);
+    if (!v || !v.growsDown || addr % PAGE_SIZE !== 0) throw new SysError(Errno.EINVAL);
+    len += addr - v.start;
+    addr = v.start;
+  }
+  c.mm.mprotect(addr, len, prot & 7);
   return 0;
 }
 

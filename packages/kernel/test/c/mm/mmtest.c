@@ -2,6 +2,7 @@
 // addresses, so the output can be compared byte for byte with a native (or qemu-user) run.
 #define _GNU_SOURCE
 #include <errno.h>
+#include <setjmp.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
@@ -9,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #ifndef MAP_FIXED_NOREPLACE
@@ -215,6 +218,228 @@ static void faultunmapped(void) {
   m[PG + 8] = 1;
 }
 
+
+/* ---- faults caught by a handler: which signal, si_code and where (relative to a base) ---- */
+static sigjmp_buf jb;
+static volatile int got_sig, got_code;
+static char *volatile got_addr;
+
+static void catcher(int sig, siginfo_t *si, void *uc) {
+  (void)uc;
+  got_sig = sig; got_code = si->si_code; got_addr = si->si_addr;
+  siglongjmp(jb, 1);
+}
+
+static void catch_faults(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = catcher;
+  sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+  sigaction(SIGBUS, &sa, NULL);
+  sigaction(SIGSEGV, &sa, NULL);
+}
+
+static const char *codename(int sig, int code) {
+  if (sig == SIGBUS) return code == BUS_ADRERR ? "BUS_ADRERR" : code == BUS_ADRALN ? "BUS_ADRALN" : "BUS_?";
+  return code == SEGV_MAPERR ? "SEGV_MAPERR" : code == SEGV_ACCERR ? "SEGV_ACCERR" : "SEGV_?";
+}
+
+/* Reads (or writes) *p; prints the byte or the signal, si_code and si_addr - base. */
+static void probe(const char *what, char *base, char *p, int write) {
+  got_sig = 0;
+  if (sigsetjmp(jb, 1) == 0) {
+    if (write) *(volatile char *)p = 'W';
+    int v = *(volatile char *)p;
+    printf("%s: ok %d\n", what, v);
+  } else {
+    printf("%s: %s %s at base%+ld\n", what, got_sig == SIGBUS ? "SIGBUS" : got_sig == SIGSEGV ? "SIGSEGV" : "signal?",
+           codename(got_sig, got_code), (long)(got_addr - base));
+  }
+}
+
+static void sigbus(const char *path) {
+  catch_faults();
+  int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+  char *buf = malloc(PG + 100);
+  memset(buf, 'b', PG + 100);
+  if (write(fd, buf, PG + 100) != PG + 100) { perror("write"); exit(2); }
+  char *p = mmap(NULL, 3 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  char *q = mmap(NULL, 3 * PG, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (p == MAP_FAILED || q == MAP_FAILED) { perror("mmap"); exit(2); }
+  probe("shared, in the file", p, p + 5, 0);
+  probe("shared, past EOF in the last page", p, p + PG + 100, 0);
+  probe("shared, last byte of the last page", p, p + 2 * PG - 1, 0);
+  probe("shared, page past EOF, read", p, p + 2 * PG + 16, 0);
+  probe("shared, page past EOF, write", p, p + 2 * PG + 32, 1);
+  probe("private, page past EOF, read", q, q + 2 * PG + 48, 0);
+  int pp[2];
+  pipe(pp);
+  errno = 0;
+  ssize_t n = write(pp[1], p + 2 * PG, 1);
+  printf("write(2) from a page past EOF: %zd %s\n", n, en(errno));
+  ftruncate(fd, 3 * PG);
+  probe("after growing the file, shared", p, p + 2 * PG + 16, 0);
+  probe("after growing the file, private", q, q + 2 * PG + 16, 0);
+  p[2 * PG + 1] = 'Z';
+  char c = 0;
+  pread(fd, &c, 1, 2 * PG + 1);
+  printf("write to the grown page reached the file: %c\n", c);
+  ftruncate(fd, PG);
+  probe("after shrinking the file, shared", p, p + PG + 8, 0);
+  probe("after shrinking the file, private", q, q + 2 * PG, 0);
+  probe("the first page is still there", p, p + 3, 0);
+  close(fd);
+}
+
+
+/* Without --memory: a request for twice the host's RAM fails as Linux's overcommit check fails it. */
+static void bigalloc(void) {
+  struct sysinfo si;
+  sysinfo(&si);
+  size_t twice = 2 * ((size_t)si.totalram + si.totalswap) * si.mem_unit;
+  errno = 0;
+  void *p = mmap((void *)0x100000000000, twice, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  printf("mmap of twice the RAM at a high hint: %s\n", p == MAP_FAILED ? en(errno) : "mapped");
+  void *q = malloc(twice);
+  printf("malloc of twice the RAM: %s\n", q ? "ok" : "NULL");
+}
+
+
+/* Size in KiB of the mapping holding addr, from /proc/self/maps (0 when unmapped). */
+static long vma_kb(void *addr) {
+  FILE *f = fopen("/proc/self/maps", "r");
+  char line[512];
+  long kb = 0;
+  while (f && fgets(line, sizeof line, f)) {
+    unsigned long lo, hi;
+    if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && lo <= (unsigned long)addr && (unsigned long)addr < hi) kb = (long)((hi - lo) >> 10);
+  }
+  if (f) fclose(f);
+  return kb;
+}
+
+static void *m_plain(void) { return mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0); }
+
+/* MAP_GROWSDOWN: grows on faults below it, not into the guard gap of a mapping below, not past RLIMIT_STACK. */
+static void grow(void) {
+  catch_faults();
+  char *p = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN, -1, 0);
+  if (p == MAP_FAILED) { perror("mmap"); exit(2); }
+  printf("growsdown mapping: %ld KiB\n", vma_kb(p));
+  probe("one page below", p, p - 1, 1);
+  printf("now: %ld KiB\n", vma_kb(p));
+  probe("64 pages below", p, p - 64 * PG + 8, 1);
+  printf("now: %ld KiB\n", vma_kb(p));
+  char *low = p - 64 * PG;
+  char *q = mmap(low - 32 * PG, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+  probe("with a mapping 31 pages below", p, low - 8, 1);
+  munmap(q, PG);
+  probe("after unmapping it", p, low - 8, 1);
+  printf("now: %ld KiB\n", vma_kb(p));
+  struct rlimit old, rl;
+  getrlimit(RLIMIT_STACK, &old);
+  rl = old;
+  rl.rlim_cur = 128 * 1024;
+  setrlimit(RLIMIT_STACK, &rl);
+  probe("past RLIMIT_STACK", p, low - PG - 8, 1);
+  setrlimit(RLIMIT_STACK, &old);
+  probe("within it again", p, low - PG - 8, 1);
+  printf("now: %ld KiB\n", vma_kb(p));
+  /* PROT_GROWSDOWN: the change reaches down to the start of the stack mapping */
+  printf("mprotect PROT_GROWSDOWN: %d\n", mprotect(p, PG, PROT_READ | PROT_GROWSDOWN));
+  probe("its lowest page after", p, low - PG, 1);
+  errno = 0;
+  int r = mprotect(m_plain(), PG, PROT_READ | PROT_GROWSDOWN);
+  printf("PROT_GROWSDOWN on a plain mapping: %d %s\n", r, en(errno));
+}
+
+/* The main stack grows to RLIMIT_STACK (raised, then exec'd so the layout leaves room), then SIGSEGV. */
+static long depth_kb;
+static int recurse(int n) {
+  volatile char buf[64 * 1024];
+  memset((char *)buf, n, sizeof buf);
+  depth_kb += 64;
+  if (n <= 1) return buf[100];
+  return recurse(n - 1) + buf[n % sizeof buf];
+}
+
+static void stack_main(char **argv, int stage) {
+  if (stage == 0) {
+    struct rlimit rl;
+    getrlimit(RLIMIT_STACK, &rl);
+    rl.rlim_cur = 32 << 20;
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < rl.rlim_cur) rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_STACK, &rl);
+    char *args[] = {argv[0], "stack2", NULL};
+    execv("/proc/self/exe", args);
+    perror("execv");
+    exit(2);
+  }
+  recurse(24 * 16); /* 24 MiB of frames */
+  printf("24 MiB of stack under a 32 MiB RLIMIT_STACK: ok\n");
+  fflush(stdout);
+  static char alt[64 * 1024];
+  stack_t ss = {.ss_sp = alt, .ss_size = sizeof alt, .ss_flags = 0};
+  sigaltstack(&ss, NULL);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = catcher;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+  sigaction(SIGSEGV, &sa, NULL);
+  got_sig = 0;
+  depth_kb = 0;
+  if (sigsetjmp(jb, 1) == 0) recurse(1 << 20);
+  printf("overflow: %s %s after more than 31 MiB: %s\n", got_sig == SIGSEGV ? "SIGSEGV" : "no signal", codename(got_sig, got_code),
+         depth_kb > 31 * 1024 && depth_kb <= 32 * 1024 ? "yes" : "no");
+}
+
+
+/* Rss / Private_* / Anonymous of the mapping holding addr, from /proc/self/smaps. */
+static void smaps_of(const char *what, void *addr) {
+  FILE *f = fopen("/proc/self/smaps", "r");
+  char line[512];
+  int in = 0;
+  printf("%s:", what);
+  static const char *const want[] = {"Size:", "Rss:", "Private_Clean:", "Private_Dirty:", "Anonymous:"};
+  while (f && fgets(line, sizeof line, f)) {
+    char *end;
+    unsigned long lo = strtoul(line, &end, 16);
+    if (end > line && *end == '-') { /* a maps line starts each entry */
+      unsigned long hi = strtoul(end + 1, NULL, 16);
+      in = lo <= (unsigned long)addr && (unsigned long)addr < hi;
+      continue;
+    }
+    for (int i = 0; in && i < 5; i++) {
+      size_t n = strlen(want[i]);
+      if (!strncmp(line, want[i], n)) printf(" %.*s %ld", (int)n - 1, want[i], strtol(line + n, NULL, 10));
+    }
+  }
+  printf("\n");
+  if (f) fclose(f);
+}
+
+static void smaps(const char *path) {
+  /* a 1 MiB mapping between PROT_NONE neighbours, so it merges with nothing */
+  char *r = mmap(NULL, 3 << 20, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  char *m = r + (1 << 20);
+  mprotect(m, 1 << 20, PROT_READ | PROT_WRITE);
+  smaps_of("1 MiB untouched", m);
+  m[0] = 1; m[5 * PG] = 2; m[200 * PG + 7] = 3;
+  smaps_of("3 pages written", m);
+  int fd = mkfile(path, "s", 4);
+  fsync(fd); /* clean page-cache pages */
+  char *p = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+  volatile char c = p[0];
+  (void)c;
+  smaps_of("private file, read", p);
+  p[PG] = 'x';
+  smaps_of("one page copied on write", p);
+  char *sh = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  sh[0] = 1; sh[2 * PG] = 1;
+  smaps_of("shared anonymous, 2 pages written", sh);
+  close(fd);
+}
+
 static void limit(void) {
   size_t got = 0;
   for (int i = 0; i < 64; i++) {
@@ -238,6 +463,12 @@ int main(int argc, char **argv) {
   else if (!strcmp(cmd, "faultx")) faultx();
   else if (!strcmp(cmd, "faultunmapped")) faultunmapped();
   else if (!strcmp(cmd, "limit")) limit();
+  else if (!strcmp(cmd, "sigbus")) sigbus(argv[2]);
+  else if (!strcmp(cmd, "bigalloc")) bigalloc();
+  else if (!strcmp(cmd, "grow")) grow();
+  else if (!strcmp(cmd, "smaps")) smaps(argv[2]);
+  else if (!strcmp(cmd, "stack")) stack_main(argv, 0);
+  else if (!strcmp(cmd, "stack2")) stack_main(argv, 1);
   else { fprintf(stderr, "usage: mmtest shared|private|anon|remap|fault*|limit\n"); return 2; }
   return 0;
 }
