@@ -11,6 +11,8 @@ import type { Task } from './task.js';
 
 interface Waiter {
   block: Block;
+  /** A FUTEX_LOCK_PI waiter (UNLOCK_PI hands the lock to the first one). */
+  pi?: boolean;
   bitset: number;
   /** The address the waiter is queued on now (REQUEUE changes it). */
   addr: number;
@@ -126,6 +128,78 @@ export class Futexes {
     let woken = this.wake(mm, addr, n);
     if (hit) woken += this.wake(mm, addr2, n2);
     return woken;
+  }
+
+  // ---- PI futexes: the word holds the owner's tid, FUTEX_WAITERS when someone waits ----------
+
+  /** Tasks UNLOCK_PI handed a lock to that have not returned from LOCK_PI yet (by address). */
+  private granted = new WeakMap<Task, number>();
+
+  /**
+   * FUTEX_LOCK_PI / LOCK_PI2 / TRYLOCK_PI (futex_lock_pi_atomic): a free word (tid 0) becomes
+   * tid | OWNER_DIED kept | WAITERS if others wait: 0. Our own tid: EDEADLK. Held: FUTEX_WAITERS
+   * is set and the task waits until UNLOCK_PI hands the lock over (or the owner dies: retry);
+   * TRYLOCK_PI answers EAGAIN instead; an owner tid that is no thread: ESRCH.
+   */
+  lockPi(mm: MM, addr: number, task: Task, opts: { trylock: boolean; deadline?: number; ownerAlive: (tid: number) => boolean }): number | Block {
+    if (addr % 4 !== 0) throw new SysError(Errno.EINVAL);
+    if (this.granted.get(task) === addr) { this.granted.delete(task); return 0; } // restarted after a handover
+    const got = this.tryAcquirePi(mm, addr, task.tid);
+    if (got) return 0;
+    const uval = mm.mem.readU32(addr);
+    if (!opts.ownerAlive(uval & FUTEX_TID_MASK)) throw new SysError(Errno.ESRCH);
+    mm.mem.writeU32(addr, (uval | FUTEX_WAITERS) >>> 0);
+    if (opts.trylock) throw new SysError(Errno.EAGAIN);
+    return this.waitPi(mm, addr, task, opts.deadline, opts.ownerAlive);
+  }
+
+  private tryAcquirePi(mm: MM, addr: number, tid: number): boolean {
+    const uval = mm.mem.readU32(addr);
+    const owner = uval & FUTEX_TID_MASK;
+    if (owner === tid) throw new SysError(Errno.EDEADLK);
+    if (owner !== 0) return false;
+    const others = (this.queues.get(mm)?.get(addr) ?? []).some((w) => w.pi && !stale(w) && w.task?.tid !== tid);
+    mm.mem.writeU32(addr, (tid | (uval & FUTEX_OWNER_DIED) | (others ? FUTEX_WAITERS : 0)) >>> 0);
+    return true;
+  }
+
+  private waitPi(mm: MM, addr: number, task: Task, deadline: number | undefined, ownerAlive: (tid: number) => boolean): Block {
+    const w: Waiter = {
+      bitset: 0xffffffff,
+      addr,
+      task,
+      pi: true,
+      block: new Block((timedOut) => {
+        this.remove(mm, w);
+        if (this.granted.get(task) === addr) { this.granted.delete(task); return 0; }
+        // Woken without a handover (the owner died: robust list) or timed out: try again.
+        if (this.tryAcquirePi(mm, addr, task.tid)) return 0;
+        if (timedOut) throw new SysError(Errno.ETIMEDOUT);
+        const uval = mm.mem.readU32(addr);
+        if (!ownerAlive(uval & FUTEX_TID_MASK)) throw new SysError(Errno.ESRCH);
+        mm.mem.writeU32(addr, (uval | FUTEX_WAITERS) >>> 0);
+        return this.waitPi(mm, addr, task, deadline, ownerAlive);
+      }, { deadline, restart: 'restart', what: `futex_lock_pi 0x${addr.toString(16)}` }),
+    };
+    this.queue(mm, addr).push(w);
+    return w.block;
+  }
+
+  /** FUTEX_UNLOCK_PI: EPERM unless the caller owns the word; the first waiter gets it (tid | WAITERS), else the word becomes 0. */
+  unlockPi(mm: MM, addr: number, tid: number): number {
+    if (addr % 4 !== 0) throw new SysError(Errno.EINVAL);
+    const uval = mm.mem.readU32(addr);
+    if ((uval & FUTEX_TID_MASK) !== tid) throw new SysError(Errno.EPERM);
+    const q = this.queues.get(mm)?.get(addr) ?? [];
+    const next = q.find((w) => w.pi && !stale(w) && !w.block.woken && w.task);
+    if (next) {
+      mm.mem.writeU32(addr, (FUTEX_WAITERS | next.task!.tid) >>> 0);
+      this.granted.set(next.task!, addr);
+      next.block.wake();
+    } else {
+      mm.mem.writeU32(addr, 0);
+    }
+    return 0;
   }
 
   /** Drops a waiter (it was woken, timed out or its task died). */

@@ -17,9 +17,11 @@ import { StdioFile, type HostInput, type HostOutput } from './files/stdio.js';
 import { Vfs, setupMemoryMounts } from './files/vfs.js';
 import { Futexes } from './futex.js';
 import { MM } from './mm.js';
+import { GuestClock } from './vdso/clock.js';
 import { SI, SIGKILL, UNBLOCKABLE, decide, noteSignalSent, sigBit, signalName, type SignalDelivery } from './signals.js';
-import { fireTimers, nextTimerDeadline } from './itimer.js';
+import { chargeCpu, fireTimers, nextTimerDeadline } from './itimer.js';
 import { frameDelivery } from './sigframe/index.js';
+import { pidPrefix } from './strace.js';
 import { walkRobustList } from './futex.js';
 import { SyscallDispatcher } from './syscalls/dispatch.js';
 import { FsContext, SignalHandlers, Task, ThreadGroup, type ExitStatus, type SigInfo } from './task.js';
@@ -69,6 +71,8 @@ const yieldToHost = () => new Promise<void>((r) => setImmediate(r));
 export class Kernel {
   readonly vfs: Vfs;
   readonly futexes = new Futexes();
+  /** The guest's clocks and the vDSO's vvar pages (vdso/clock.ts). */
+  readonly clock = new GuestClock();
   readonly groups = new Map<number, ThreadGroup>();
   readonly tasks = new Map<number, Task>();
   /** The CPU backends in use by arch (fork and exec create Cpus through them; see process.ts). */
@@ -146,6 +150,7 @@ export class Kernel {
     tg.tasks.add(t);
     this.groups.set(pid, tg);
     this.tasks.set(pid, t);
+    if (parent) this.strace?.(`strace: Process ${pid} attached`); // as strace -f, when it starts following a child
     return tg;
   }
 
@@ -159,6 +164,7 @@ export class Kernel {
     t.state = state;
     tg.tasks.add(t);
     this.tasks.set(tid, t);
+    this.strace?.(`strace: Process ${tid} attached`);
     return t;
   }
 
@@ -243,17 +249,28 @@ export class Kernel {
       if (t.block.deadline !== undefined) deadline = Math.min(deadline, t.block.deadline);
     }
     deadline = Math.min(deadline, nextTimerDeadline(this));
-    if (!promises.length && deadline === Infinity) return false;
+    // Nothing in the guest can wake anyone: a deadlock, unless a host signal can (hostSignals).
+    const hostCanWake = this.hostSignals?.() ?? false;
+    if (!promises.length && deadline === Infinity && !hostCanWake) return false;
     promises.push(new Promise<void>((r) => { this.kick = r; }));
     let timer: NodeJS.Timeout | undefined;
     if (deadline !== Infinity) {
       promises.push(new Promise<void>((r) => { timer = setTimeout(r, Math.max(0, deadline - performance.now())); }));
+    } else if (hostCanWake) {
+      timer = setInterval(() => {}, 1 << 30); // signal listeners do not keep Node's loop alive: this does
     }
     await Promise.race(promises);
     this.kick = undefined;
     if (timer) clearTimeout(timer);
     return true;
   }
+
+  /**
+   * Set when host signals are forwarded to the guest (run's forwardSignals): true while one of
+   * them could still act (is not ignored). A guest blocked on nothing else then waits for them
+   * (as on Linux) instead of being reported as a deadlock.
+   */
+  hostSignals?: () => boolean;
 
   /** Makes a loop that waits for host events look at the tasks again (signals sent from outside). */
   notify(): void {
@@ -290,14 +307,21 @@ export class Kernel {
     const cpu = t.tg.cpu;
     let stop: StopReason;
     const before = cpu.instructions;
+    const t0 = performance.now();
+    const mm = t.tg.mm;
+    mm.rlimits = t.tg.rlimits; // RLIMIT_STACK bounds stack growth (MM.growStack)
+    this.clock.beforeRun(mm); // the vDSO's clock base for this slice (vdso/clock.ts)
     try {
       stop = cpu.run(this.sliceBudget());
     } catch (e) {
       this.kernelBug(t, 'cpu', e);
       return;
     } finally {
+      this.clock.afterRun(mm);
       // Guest instructions retired, where the backend counts them (for MIPS in bench/ and --stats).
-      if (before !== undefined && cpu.instructions !== undefined) this.instructions += cpu.instructions - before;
+      const n = before !== undefined && cpu.instructions !== undefined ? cpu.instructions - before : undefined;
+      if (n !== undefined) this.instructions += n;
+      chargeCpu(t, n, performance.now() - t0); // itimer.ts: guest CPU time (clocks, ITIMER_VIRTUAL/PROF)
     }
     if (t.exited) return;
     switch (stop.kind) {
@@ -305,8 +329,10 @@ export class Kernel {
       case 'yield':
         return;
       case 'fault':
+        if (stop.align) { this.forceSignal(t, { signo: 7 /* SIGBUS */, code: 1 /* BUS_ADRALN */, addr: stop.addr }); return; }
         if (t.tg.mm.resolveFault(stop.addr, stop.access)) return; // demand paging (mm/pager.ts): retry
-        this.forceSignal(t, { signo: SIG.SIGSEGV, code: stop.mapped ? SI.SEGV_ACCERR : SI.SEGV_MAPERR, addr: stop.addr });
+        if (t.tg.mm.busFault(stop.addr)) this.forceSignal(t, { signo: 7 /* SIGBUS */, code: 2 /* BUS_ADRERR */, addr: stop.addr }); // a file page past EOF
+        else this.forceSignal(t, { signo: SIG.SIGSEGV, code: stop.mapped ? SI.SEGV_ACCERR : SI.SEGV_MAPERR, addr: stop.addr });
         return;
       case 'illegal':
         // The warning matters when the program dies of it; a program that handles SIGILL probes on purpose.
@@ -335,14 +361,14 @@ export class Kernel {
     this.switchTo(t);
     const info = this.peekDeliverable(t)!;
     const action = t.tg.sighand.actions[info.signo];
-    if (stopsGroup(this, t, info, action)) { this.dropSignal(t, info); return; }
+    if (stopsGroup(this, t, info, action)) { this.traceSignal(info, t); this.dropSignal(t, info); return; }
     const outcome = decide(info.signo, action, false);
     const block = t.block!;
     const blockedCall = t.blockedCall;
     t.block = undefined;
     t.blockedCall = undefined;
     if (outcome.kind === 'kill') { this.deliverPending(t); return; }
-    if (outcome.kind === 'ignore') { t.block = block; t.blockedCall = blockedCall; this.dropSignal(t, info); return; }
+    if (outcome.kind === 'ignore') { this.traceSignal(info, t); t.block = block; t.blockedCall = blockedCall; this.dropSignal(t, info); return; }
     const saRestart = (action.flags & 0x10000000n) !== 0n;
     const cpu = t.tg.cpu;
     if (block.restart === 'restart' || (block.restart === 'restart-if-sa' && saRestart)) t.tg.arch.rewindSyscall(cpu);
@@ -368,7 +394,7 @@ export class Kernel {
 
   /** A synchronous fault: delivered now; blocked or ignored faults kill (Linux's force_sig). */
   forceSignal(t: Task, info: SigInfo): void {
-    this.traceSignal(info);
+    this.traceSignal(info, t);
     const action = t.tg.sighand.actions[info.signo];
     const blocked = (t.sigmask & sigBit(info.signo)) !== 0n;
     const outcome = decide(info.signo, action, true);
@@ -404,7 +430,7 @@ export class Kernel {
       const info = this.peekDeliverable(t);
       if (!info || t.exited) return;
       this.dropSignal(t, info);
-      this.traceSignal(info);
+      this.traceSignal(info, t);
       const action = t.tg.sighand.actions[info.signo];
       if (stopsGroup(this, t, info, action)) return;
       const outcome = decide(info.signo, action, false);
@@ -421,15 +447,18 @@ export class Kernel {
   }
 
   /** strace's `--- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x10} ---` line. */
-  private traceSignal(info: SigInfo): void {
+  private traceSignal(info: SigInfo, t?: Task): void {
     if (!this.strace) return;
     const name = signalName(info.signo);
     const codes: Record<number, string> = info.signo === 11 ? { 1: 'SEGV_MAPERR', 2: 'SEGV_ACCERR', 0x80: 'SI_KERNEL' }
-      : info.signo === 4 ? { 1: 'ILL_ILLOPC', 2: 'ILL_ILLOPN' } : info.signo === 8 ? { 1: 'FPE_INTDIV' } : info.signo === 5 ? { 1: 'TRAP_BRKPT', 0x80: 'SI_KERNEL' } : {};
+      : info.signo === 17 ? { 1: 'CLD_EXITED', 2: 'CLD_KILLED', 3: 'CLD_DUMPED', 4: 'CLD_TRAPPED', 5: 'CLD_STOPPED', 6: 'CLD_CONTINUED' }
+      : info.signo === 7 ? { 1: 'BUS_ADRALN', 2: 'BUS_ADRERR' } : info.signo === 4 ? { 1: 'ILL_ILLOPC', 2: 'ILL_ILLOPN' } : info.signo === 8 ? { 1: 'FPE_INTDIV' } : info.signo === 5 ? { 1: 'TRAP_BRKPT', 0x80: 'SI_KERNEL' } : {};
     const generic: Record<number, string> = { 0: 'SI_USER', [-6]: 'SI_TKILL', 0x80: 'SI_KERNEL' };
     const code = codes[info.code] ?? generic[info.code] ?? String(info.code);
-    const rest = info.addr !== undefined ? `, si_addr=0x${info.addr.toString(16)}` : info.pid !== undefined ? `, si_pid=${info.pid}, si_uid=${info.uid ?? 0}` : '';
-    this.strace(`--- ${name} {si_signo=${name}, si_code=${code}${rest}} ---`);
+    let rest = info.addr !== undefined ? `, si_addr=0x${info.addr.toString(16)}` : info.pid !== undefined ? `, si_pid=${info.pid}, si_uid=${info.uid ?? 0}` : '';
+    // SIGCHLD from the kernel: the status (a signal name unless CLD_EXITED) and the child's times (not modelled: 0)
+    if (info.signo === 17 && info.code >= 1 && info.code <= 6) rest += `, si_status=${info.code === 1 ? info.status ?? 0 : signalName(info.status ?? 0)}, si_utime=0, si_stime=0`;
+    this.strace(`${t ? pidPrefix(t.tid, this.tasks.size) : ''}--- ${name} {si_signo=${name}, si_code=${code}${rest}} ---`);
   }
 
   private noHandlerWarning(sig: number): void {
@@ -466,7 +495,7 @@ export class Kernel {
     if (!tg.alive) return;
     tg.exit = status;
     if (this.strace) {
-      this.exitLines.push('code' in status ? `+++ exited with ${status.code & 0xff} +++` : `+++ killed by ${signalName(status.signal)}${status.core ? ' (core dumped)' : ''} +++`);
+      this.exitLines.push(pidPrefix(tg.pid, this.tasks.size) + ('code' in status ? `+++ exited with ${status.code & 0xff} +++` : `+++ killed by ${signalName(status.signal)}${status.core ? ' (core dumped)' : ''} +++`));
     }
     for (const t of tg.tasks) if (!t.exited) { t.exited = true; t.block = undefined; this.tasks.delete(t.tid); }
     tg.mm.onCpu = undefined;

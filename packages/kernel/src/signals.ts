@@ -3,7 +3,8 @@
 // the right wait status, or is ignored. Running a guest handler (building the signal frame,
 // rt_sigreturn) is the signals issue's work: it plugs in as a SignalDelivery.
 import { Sig, SIGNAL_NAMES, sigDefaultAction } from '@elfbox/abi';
-import type { SigAction, SigInfo, Task } from './task.js';
+import { WaitQueue } from './files/waitqueue.js';
+import type { SigAction, SigInfo, Task, ThreadGroup } from './task.js';
 
 export const SIGKILL = 9;
 export const SIGSTOP = 19;
@@ -55,8 +56,18 @@ export function decide(sig: number, action: SigAction, forced: boolean): SignalO
 /** rt_sigtimedwait waiters: the set each waits for and its Block, woken when such a signal is sent. */
 export const sigWaiters = new WeakMap<Task, { set: bigint; wake: () => void }>();
 
-/** Called by Kernel.sendSignal: wakes a task in rt_sigtimedwait for this signal. */
+/** Per process: signalfd readers and pollers waiting for a signal to become pending (signalfd.ts). */
+const signalQueues = new WeakMap<ThreadGroup, WaitQueue>();
+
+export function signalQueue(tg: ThreadGroup): WaitQueue {
+  let q = signalQueues.get(tg);
+  if (!q) signalQueues.set(tg, (q = new WaitQueue()));
+  return q;
+}
+
+/** Called by Kernel.sendSignal: wakes signalfd watchers of the process and a task in rt_sigtimedwait for this signal. */
 export function noteSignalSent(tasks: Iterable<Task>, signo: number): void {
+  for (const t of tasks) { signalQueues.get(t.tg)?.notify(); break; }
   for (const t of tasks) {
     const w = sigWaiters.get(t);
     if (w && (w.set & sigBit(signo))) { w.wake(); return; }

@@ -1,11 +1,13 @@
 // rt_sigaction, rt_sigprocmask, rt_sigpending, sigaltstack, kill, tgkill, tkill.
-// rt_sigreturn, rt_sigsuspend, pause, rt_sigtimedwait, rt_sigqueueinfo, alarm, setitimer, getitimer.
+// rt_sigreturn, rt_sigsuspend, pause, rt_sigtimedwait, rt_sigqueueinfo, alarm, setitimer, getitimer,
+// signalfd / signalfd4 (the file description is signalfd.ts).
 // Handlers run through the frames of sigframe/ (the kernel's SignalDelivery).
 import { SIG_HOW } from '@elfbox/abi';
 import { Block, NO_RETURN, type SyscallResult } from '../block.js';
 import { Errno, SysError } from '../errors.js';
-import { ITIMER_REAL, itimers, type ITimer } from '../itimer.js';
+import { ITIMER_REAL, itimers, timerNow, type ITimer } from '../itimer.js';
 import { encodeSiginfo, savedSigmask, sigreturn, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK, altstackFlags, onAltstack } from '../sigframe/index.js';
+import { SFD_CLOEXEC, SFD_NONBLOCK, SignalFd, signalfdMask } from '../signalfd.js';
 import { SI, SIGKILL, SIGSTOP, UNBLOCKABLE, sigBit, sigWaiters } from '../signals.js';
 import type { SigInfo } from '../task.js';
 import type { Call } from './types.js';
@@ -216,8 +218,8 @@ export function sys_rt_tgsigqueueinfo(c: Call): SyscallResult {
 
 const toUs = (ms: number): bigint => BigInt(Math.max(0, Math.round(ms * 1000)));
 
-function itimerValue(t: ITimer): { value: bigint; interval: bigint } {
-  const left = t.deadline === undefined ? 0 : Math.max(t.deadline - performance.now(), 0.001);
+function itimerValue(t: ITimer, now: number): { value: bigint; interval: bigint } {
+  const left = t.deadline === undefined ? 0 : Math.max(t.deadline - now, 0.001);
   return { value: toUs(left), interval: toUs(t.interval) };
 }
 
@@ -240,7 +242,7 @@ function readTimeval(dv: DataView, off: number): number {
 export function sys_getitimer(c: Call): SyscallResult {
   const which = c.i32(0);
   if (which < 0 || which > 2) throw new SysError(Errno.EINVAL);
-  putItimerval(c, c.num(1), itimerValue(itimers(c.tg)[which]));
+  putItimerval(c, c.num(1), itimerValue(itimers(c.tg)[which], timerNow(c.tg, which)));
   return 0;
 }
 
@@ -254,9 +256,10 @@ export function sys_setitimer(c: Call): SyscallResult {
     const dv = new DataView(b.buffer, b.byteOffset, 32);
     next = { interval: readTimeval(dv, 0), value: readTimeval(dv, 16) };
   }
-  if (old) putItimerval(c, old, itimerValue(t));
+  const now = timerNow(c.tg, which);
+  if (old) putItimerval(c, old, itimerValue(t, now));
   if (next) {
-    t.deadline = next.value > 0 ? performance.now() + next.value : undefined;
+    t.deadline = next.value > 0 ? now + next.value : undefined;
     t.interval = next.value > 0 ? next.interval : 0;
   }
   return 0;
@@ -266,7 +269,7 @@ export function sys_setitimer(c: Call): SyscallResult {
 export function sys_alarm(c: Call): SyscallResult {
   const secs = c.u32(0);
   const t = itimers(c.tg)[ITIMER_REAL];
-  const { value } = itimerValue(t);
+  const { value } = itimerValue(t, performance.now());
   let left = Number(value / 1_000_000n);
   const usec = Number(value % 1_000_000n);
   if ((left === 0 && usec > 0) || usec >= 500_000) left++;
@@ -274,3 +277,22 @@ export function sys_alarm(c: Call): SyscallResult {
   t.interval = 0;
   return left;
 }
+
+// ---- signalfd ----------------------------------------------------------------------------------
+
+function signalfdImpl(c: Call, fd: number, maskAddr: number, size: number, flags: number): SyscallResult {
+  if (flags & ~(SFD_CLOEXEC | SFD_NONBLOCK)) throw new SysError(Errno.EINVAL);
+  if (size !== SIGSET_SIZE) throw new SysError(Errno.EINVAL);
+  const mask = signalfdMask(c.mem.readU64(maskAddr));
+  if (fd !== -1) {
+    const f = c.tg.fds.get(fd); // EBADF
+    if (!(f instanceof SignalFd)) throw new SysError(Errno.EINVAL);
+    f.mask = mask;
+    return fd;
+  }
+  return c.tg.fds.add(new SignalFd(c.kernel, mask, flags & SFD_NONBLOCK), (flags & SFD_CLOEXEC) !== 0);
+}
+
+/** signalfd4: a new signalfd (fd -1) or a new mask for an existing one; SFD_NONBLOCK, SFD_CLOEXEC. */
+export const sys_signalfd4 = (c: Call): SyscallResult => signalfdImpl(c, c.i32(0), c.num(1), c.num(2), c.i32(3));
+export const sys_signalfd = (c: Call): SyscallResult => signalfdImpl(c, c.i32(0), c.num(1), c.num(2), 0);

@@ -79,7 +79,7 @@ export function sys_arch_prctl(c: Call): SyscallResult {
   }
 }
 
-/** futex: WAIT/WAKE, their BITSET forms, REQUEUE/CMP_REQUEUE, WAKE_OP; private and shared alike. */
+/** futex: WAIT/WAKE, their BITSET forms, REQUEUE/CMP_REQUEUE, WAKE_OP, LOCK_PI/LOCK_PI2/TRYLOCK_PI/UNLOCK_PI; private and shared alike. */
 export function sys_futex(c: Call): SyscallResult {
   const op = c.i32(1);
   const cmd = op & FUTEX.FUTEX_CMD_MASK;
@@ -87,7 +87,7 @@ export function sys_futex(c: Call): SyscallResult {
   const val = c.u32(2);
   const f = c.kernel.futexes;
   const realtime = (op & FUTEX.FUTEX_CLOCK_REALTIME) !== 0;
-  if (realtime && cmd !== FUTEX.FUTEX_WAIT_BITSET && cmd !== FUTEX.FUTEX_WAIT) throw new SysError(Errno.ENOSYS);
+  if (realtime && cmd !== FUTEX.FUTEX_WAIT_BITSET && cmd !== FUTEX.FUTEX_WAIT && cmd !== FUTEX.FUTEX_LOCK_PI2) throw new SysError(Errno.ENOSYS);
   switch (cmd) {
     case FUTEX.FUTEX_WAIT:
     case FUTEX.FUTEX_WAIT_BITSET: {
@@ -108,6 +108,18 @@ export function sys_futex(c: Call): SyscallResult {
       return f.requeue(c.mm, addr, val, c.num(4), c.u32(3), c.u32(5));
     case FUTEX.FUTEX_WAKE_OP:
       return f.wakeOp(c.mm, addr, val, c.num(4), c.u32(3), c.u32(5));
+    case FUTEX.FUTEX_LOCK_PI:
+    case FUTEX.FUTEX_LOCK_PI2:
+    case FUTEX.FUTEX_TRYLOCK_PI: {
+      // LOCK_PI's timeout is absolute on CLOCK_REALTIME; LOCK_PI2's on CLOCK_MONOTONIC unless FUTEX_CLOCK_REALTIME.
+      const ts = cmd === FUTEX.FUTEX_TRYLOCK_PI ? 0 : c.num(3);
+      const deadline = ts ? deadlineFromTimespec(c, ts, true, cmd === FUTEX.FUTEX_LOCK_PI || realtime) : undefined;
+      const tg = c.tg;
+      const ownerAlive = (tid: number): boolean => { const o = c.kernel.tasks.get(tid); return !!o && !o.exited && o.tg.mm === tg.mm; };
+      return f.lockPi(c.mm, addr, c.task, { trylock: cmd === FUTEX.FUTEX_TRYLOCK_PI, deadline, ownerAlive });
+    }
+    case FUTEX.FUTEX_UNLOCK_PI:
+      return f.unlockPi(c.mm, addr, c.task.tid);
     default:
       throw new SysError(Errno.ENOSYS);
   }

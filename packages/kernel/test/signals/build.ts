@@ -12,17 +12,21 @@ export type Arch = 'x86_64' | 'aarch64';
 const CC: Record<Arch, string> = { x86_64: 'gcc', aarch64: 'aarch64-linux-gnu-gcc' };
 const have = (cmd: string): boolean => spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0;
 
-/** Path of test/c/<dir>/<name>.c built static with glibc for arch, or undefined without the compiler. */
-export function build(dir: 'signals' | 'threads', name: string, arch: Arch): string | undefined {
-  if (!have(CC[arch])) return undefined;
+/**
+ * Path of test/c/<dir>/<name>.c built static for arch, with glibc (default) or musl (musl-gcc,
+ * x86-64 only), or undefined without the compiler.
+ */
+export function build(dir: 'signals' | 'threads', name: string, arch: Arch, libc: 'glibc' | 'musl' = 'glibc'): string | undefined {
+  const cc = libc === 'musl' ? (arch === 'x86_64' ? 'musl-gcc' : '') : CC[arch];
+  if (!cc || !have(cc)) return undefined;
   const src = fileURLToPath(new URL(`../c/${dir}/${name}.c`, import.meta.url));
-  const h = createHash('sha256').update(readFileSync(src)).update(arch).digest('hex').slice(0, 12);
+  const h = createHash('sha256').update(readFileSync(src)).update(arch).update(libc).digest('hex').slice(0, 12);
   const outDir = join(tmpdir(), 'elfbox-kernel-sigthr-bins');
   mkdirSync(outDir, { recursive: true });
-  const out = join(outDir, `${name}-${arch}-${h}`);
+  const out = join(outDir, `${name}-${arch}-${libc === 'musl' ? 'musl-' : ''}${h}`);
   if (existsSync(out)) return out;
-  const r = spawnSync(CC[arch], ['-static', '-O1', '-pthread', '-o', out + '.tmp', src], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${CC[arch]} ${name}.c failed: ${r.stderr}`);
+  const r = spawnSync(cc, ['-static', '-O1', '-pthread', '-o', out + '.tmp', src], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cc} ${name}.c failed: ${r.stderr}`);
   renameSync(out + '.tmp', out);
   return out;
 }

@@ -8,8 +8,19 @@ import { loadBackends, runUnder } from './runner.js';
 
 beforeAll(loadBackends);
 
-const PROGRAMS = ['segv', 'context', 'misc', 'altstack', 'alarm'];
+const PROGRAMS = ['segv', 'context', 'misc', 'altstack', 'alarm', 'sigfd', 'cputime', 'sigbus'];
 const ARCHES: Arch[] = ['x86_64', 'aarch64'];
+/**
+ * Programs whose aarch64 reference is the native x86-64 run (their output does not depend on the
+ * arch), because qemu-aarch64 differs from Linux there.
+ */
+/** Known failures, with the reason (outside the kernel). */
+const SKIP: Record<string, string> = {
+  'sigbus aarch64 unicorn': 'cpu-unicorn reports a misaligned LDXR as SIGSEGV (SEGV_ACCERR, no si_addr) and runs a misaligned LDAR; it does not set StopReason.align yet',
+};
+const X86_REFERENCE: Record<string, string> = {
+  sigfd: 'qemu-aarch64 accepts a sigset size of 4 in signalfd4 (Linux: EINVAL)',
+};
 
 describe.each(ARCHES)('signals on %s', (arch) => {
   describe.each(PROGRAMS)('%s', (name) => {
@@ -17,10 +28,13 @@ describe.each(ARCHES)('signals on %s', (arch) => {
     let expected: { out: string; status: number } | undefined;
     beforeAll(() => {
       path = build('signals', name, arch);
-      if (path) expected = nativeRun(path, arch);
+      if (arch === 'aarch64' && X86_REFERENCE[name]) {
+        const x86 = build('signals', name, 'x86_64');
+        if (path && x86) expected = nativeRun(x86, 'x86_64');
+      } else if (path) expected = nativeRun(path, arch);
     });
     for (const be of ['ts', 'unicorn'] as const) it(`same output and status as Linux on the ${be} CPU`, async (ctx) => {
-      if (!path || !expected) return ctx.skip();
+      if (!path || !expected || SKIP[`${name} ${arch} ${be}`]) return ctx.skip();
       const r = await runUnder(path, arch, be);
       if (!r) return ctx.skip();
       expect(r.out).toBe(expected.out);
