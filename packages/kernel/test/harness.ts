@@ -24,12 +24,13 @@ export interface Harness {
   strace: string[];
 }
 
-export function harness(opts: { arch?: Arch; stdin?: HostInput | string; stdout?: HostOutput; root?: string; script?: Step[]; strace?: boolean } = {}): Harness {
+/** uid/gid: the guest identity (default 1000/1000; files tests on host trees pass the host user's, as `elfbox run` does). */
+export function harness(opts: { arch?: Arch; stdin?: HostInput | string; stdout?: HostOutput; root?: string; script?: Step[]; strace?: boolean; uid?: number; gid?: number } = {}): Harness {
   const arch = opts.arch ?? 'x86_64';
   const stdout = new CaptureOutput(), stderr = new CaptureOutput();
   const stdin = typeof opts.stdin === 'string' ? new BufferInput(new TextEncoder().encode(opts.stdin)) : opts.stdin ?? new BufferInput(new Uint8Array(0));
   const strace: string[] = [];
-  const kernel = new Kernel({ root: opts.root ?? '/', io: { stdin, stdout: opts.stdout ?? stdout, stderr }, strace: opts.strace === false ? undefined : (l) => strace.push(l), straceAlign: false, uid: 1000, gid: 1000 });
+  const kernel = new Kernel({ root: opts.root ?? '/', io: { stdin, stdout: opts.stdout ?? stdout, stderr }, strace: opts.strace === false ? undefined : (l) => strace.push(l), straceAlign: false, uid: opts.uid ?? 1000, gid: opts.gid ?? 1000 });
   const mm = new MM();
   mm.mapFixed(SCRATCH, SCRATCH_LEN, PERM_R | PERM_W, '');
   mm.setBrk(0x100000);

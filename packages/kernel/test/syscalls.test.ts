@@ -26,6 +26,9 @@ function tmpTree(): string {
   return d;
 }
 
+/** Tests on host temp trees run the guest as the host user (as `elfbox run` does): permissions are checked with the guest identity. */
+const HOST_USER = { uid: process.getuid?.(), gid: process.getgid?.() };
+
 describe('read/write family', () => {
   it('write and writev reach the stdout stream; strace shows the call', () => {
     const h = harness();
@@ -71,7 +74,7 @@ describe('read/write family', () => {
 describe('files', () => {
   it('openat/read/lseek/pread64/fstat/close on a host file under --root', () => {
     const root = tmpTree();
-    const h = harness({ root });
+    const h = harness({ root, ...HOST_USER });
     h.cpu.syscall('openat', -100, h.str('/hello.txt'), 0o2000000, 0);
     const fd = Number(h.cpu.ret);
     expect(fd).toBe(3);
@@ -96,7 +99,7 @@ describe('files', () => {
 
   it('the root confines: absolute symlinks and .. stay inside', () => {
     const root = tmpTree();
-    const h = harness({ root });
+    const h = harness({ root, ...HOST_USER });
     h.cpu.syscall('open', h.str('/abs-link'), 0, 0);
     expect(h.cpu.ret).toBe(3n);
     h.cpu.syscall('read', 3, S, 32);
@@ -114,7 +117,7 @@ describe('files', () => {
 
   it('O_CREAT creates under the root with the umask applied; O_EXCL fails on an existing file', () => {
     const root = tmpTree();
-    const h = harness({ root });
+    const h = harness({ root, ...HOST_USER });
     h.cpu.syscall('openat', -100, h.str('new.txt'), 0o101 | 0o1000, 0o666);
     const fd = Number(h.cpu.ret);
     expect(fd).toBeGreaterThanOrEqual(3);
@@ -128,7 +131,7 @@ describe('files', () => {
 
   it('readlink(/proc/self/exe), getcwd, chdir, access, getdents64', () => {
     const root = tmpTree();
-    const h = harness({ root });
+    const h = harness({ root, ...HOST_USER });
     h.cpu.syscall('readlink', h.str('/proc/self/exe'), S, 256);
     expect(dec.decode(h.tg.mm.mem.read(S, Number(h.cpu.ret)))).toBe('/usr/bin/prog');
     h.cpu.syscall('readlink', h.str('/proc/self/exe'), S, 4);
@@ -218,7 +221,7 @@ describe('memory', () => {
 
   it('a file mapping copies the file bytes', () => {
     const root = tmpTree();
-    const h = harness({ root });
+    const h = harness({ root, ...HOST_USER });
     h.cpu.syscall('open', h.str('/hello.txt'), 0, 0);
     h.cpu.syscall('mmap', 0, 4096, 1, 2, 3, 0);
     const a = Number(h.cpu.ret);

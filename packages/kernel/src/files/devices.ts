@@ -1,13 +1,14 @@
 // Character devices the kernel serves itself: /dev/null, /dev/zero, /dev/full, /dev/random,
 // /dev/urandom (Linux's major/minor numbers: 1,3 1,5 1,7 1,8 1,9).
 import { Errno, SysError } from '../errors.js';
-import { FileDescription, S_IFCHR, makedev, synthStat, type StatInfo } from './file.js';
+import { FileDescription, S_IFCHR, makedev, synthStat, type StatInfo, type XattrStore } from './file.js';
 
 abstract class CharDevice extends FileDescription {
   protected abstract readonly minor: number;
   override pread(len: number): Uint8Array { return this.read(len) as Uint8Array; }
   override pwrite(data: Uint8Array): number { return this.write(data) as number; }
   override seek(): number { return 0; }
+  override xattrs(): XattrStore | null | undefined { return null; }
   override stat(): StatInfo { return synthStat(S_IFCHR | 0o666, 100 + this.minor, { rdev: makedev(1, this.minor), dev: 5n }); }
 }
 

@@ -2,6 +2,7 @@
 // CLONE_FILES share one table; fork copies it (descriptions are shared and ref-counted).
 import { Errno, SysError } from '../errors.js';
 import type { FileDescription } from './file.js';
+import { releasePosixLocks } from './locks.js';
 
 interface Slot {
   file: FileDescription;
@@ -47,13 +48,15 @@ export class FdTable {
     if (fd < 0 || fd >= this.limit) { file.unref(); throw new SysError(Errno.EBADF); }
     const old = this.slots.get(fd);
     this.slots.set(fd, { file, cloexec });
-    old?.file.unref();
+    if (old) { releasePosixLocks(this, old.file); old.file.unref(); }
   }
 
   close(fd: number): void {
     const s = this.slots.get(fd);
     if (!s) throw new SysError(Errno.EBADF);
     this.slots.delete(fd);
+    // closing any fd of a file drops the process's POSIX locks on it (files/locks.ts)
+    releasePosixLocks(this, s.file);
     s.file.unref();
   }
 

@@ -64,11 +64,22 @@ export const POLLRDNORM = 0x40, POLLRDBAND = 0x80, POLLWRNORM = 0x100, POLLWRBAN
 /** What Linux reports for a file without a poll method (regular files, directories). */
 export const DEFAULT_POLLMASK = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
 
+/** Extended attributes of one inode: name -> value. */
+export type XattrStore = Map<string, Uint8Array>;
+
 /** A directory entry as getdents64 returns it. */
 export interface DirEntry {
   ino: bigint;
   type: number; // DT_*
   name: string;
+}
+
+/** A directory entry with its position cookie (d_off: where reading continues after it). */
+export interface DirCursorEntry {
+  /** The entry, completed on demand (a host directory looks up st_ino only for entries it returns). */
+  entry: () => DirEntry;
+  name: string;
+  off: number;
 }
 
 /** What read()/write() return: a count or bytes, or a Block when the call must wait. */
@@ -98,8 +109,12 @@ export abstract class FileDescription {
   seek(_off: number, _whence: number): number { throw new SysError(Errno.ESPIPE); }
   /** ioctl: returns the result; request-specific argument handling is done by the subclass. */
   ioctl(_req: number, _arg: bigint, _io: IoctlIo): number { throw new SysError(Errno.ENOTTY); }
-  getdents(): DirEntry[] { throw new SysError(Errno.ENOTDIR); }
-  /** Where getdents continues (an index into the listing); lseek on a directory resets it. */
+  /**
+   * getdents: the entries after directory position pos (a cookie: the d_off of the last entry
+   * returned, 0 at the start), in order, each with its own cookie.
+   */
+  getdents(_pos: number): DirCursorEntry[] { throw new SysError(Errno.ENOTDIR); }
+  /** Where getdents continues: the cookie of the last entry returned (lseek on a directory sets it). */
   dirPos = 0;
   abstract stat(): StatInfo;
   /** ftruncate: EINVAL unless the file is a regular file open for writing. */
@@ -116,6 +131,13 @@ export abstract class FileDescription {
   get pathOnly(): boolean { return false; }
   /** A directory a *at() call can start from. */
   get isDirectory(): boolean { return (this.stat().mode & S_IFMT) === S_IFDIR; }
+  /**
+   * Extended attributes (f*xattr, and the path calls through Vfs.xattrsOf): a store (in-memory
+   * files), null (a file that has none the kernel can reach: host files, whose attributes Node
+   * cannot read, and generated /proc, /dev files: reads find nothing, writes are EOPNOTSUPP), or
+   * undefined (objects of pseudo file systems: pipes, sockets, eventfd; the same answers).
+   */
+  xattrs(): XattrStore | null | undefined { return undefined; }
   /** For mmap of a file: the bytes source. Default: ENODEV (pipes, ttys). */
   mappable(): MappableFile { throw new SysError(Errno.ENODEV); }
   isTty(): boolean { return false; }
@@ -158,22 +180,63 @@ export interface IoctlIo {
 }
 
 /**
- * An open directory: read is EISDIR; getdents lists a snapshot taken at the first call after
- * open or a rewind (lseek to 0), and lseek accepts SEEK_SET/SEEK_CUR positions in that listing.
+ * An open directory: read is EISDIR; getdents and lseek work with position cookies that stay
+ * valid while the directory changes (Linux's guarantee for telldir/seekdir and for getdents
+ * across calls). A pass starts at position 0: every name present then gets a cookie (the first
+ * time this description sees it, larger than every cookie handed out before; '.' is 1, '..' 2)
+ * and keeps it for as long as the name exists, across rewinds. Every getdents call lists the
+ * directory afresh and returns the names with a cookie above the position, in cookie order. So
+ * an entry that exists throughout is returned exactly once; one removed meanwhile is gone; one
+ * added during a pass shows up from the next pass on (POSIX leaves it open; a reader that
+ * creates files as it reads still ends); lseek(fd, d_off) resumes right after that entry,
+ * removed or not, even after a rewind.
  */
 export abstract class DirectoryDescription extends FileDescription {
-  private listing?: DirEntry[];
-  /** The entries, '.' and '..' included, as the snapshot getdents serves. */
+  private cookies = new Map<string, number>();
+  private nextCookie = 3;
+  private last?: { list: DirEntry[]; sorted: DirCursorEntry[]; complete: boolean };
+  /** The entries, '.' and '..' included, as they are now (ino may be left unset: see complete()). */
   protected abstract list(): DirEntry[];
+  /** Fills in what list() left out of an entry about to be returned (host directories: st_ino). */
+  protected complete(e: DirEntry): DirEntry { return e; }
   override read(): Uint8Array { throw new SysError(Errno.EISDIR); }
   override pread(): Uint8Array { throw new SysError(Errno.EISDIR); }
+  override xattrs(): XattrStore | null | undefined { return null; }
   override seek(off: number, whence: number): number {
     if (whence !== 0 /* SEEK_SET */ && whence !== 1 /* SEEK_CUR */) throw new SysError(Errno.EINVAL);
     const p = whence === 0 ? off : this.dirPos + off;
-    if (p < 0) throw new SysError(Errno.EINVAL);
+    if (p < 0 || !Number.isSafeInteger(p)) throw new SysError(Errno.EINVAL);
     this.dirPos = p;
-    if (p === 0) this.listing = undefined;
     return p;
   }
-  override getdents(): DirEntry[] { return (this.listing ??= this.list()); }
+  override getdents(pos: number): DirCursorEntry[] {
+    const now = this.list();
+    // the same listing as last time (a host directory that did not change), every name with a cookie: reuse the order
+    if (now !== this.last?.list || !this.last.complete) {
+      const seen = new Set<string>();
+      const sorted: DirCursorEntry[] = [];
+      // new names are admitted at the start of a pass (or at the first listing of this description)
+      const admit = pos === 0 || this.nextCookie === 3;
+      let complete = true;
+      for (const e of now) {
+        seen.add(e.name);
+        let off = e.name === '.' ? 1 : e.name === '..' ? 2 : this.cookies.get(e.name);
+        if (off === undefined) {
+          if (!admit) { complete = false; continue; }
+          off = this.nextCookie++;
+          this.cookies.set(e.name, off);
+        }
+        sorted.push({ entry: () => this.complete(e), name: e.name, off });
+      }
+      // names that are gone lose their cookie (a name that comes back is a new entry)
+      for (const name of this.cookies.keys()) if (!seen.has(name)) this.cookies.delete(name);
+      sorted.sort((a, b) => a.off - b.off);
+      this.last = { list: now, sorted, complete };
+    }
+    const sorted = this.last.sorted;
+    let lo = 0, hi = sorted.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid].off > pos) hi = mid; else lo = mid + 1; }
+    return sorted.slice(lo);
+  }
+
 }

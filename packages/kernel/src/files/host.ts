@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import { Errno, SysError, host } from '../errors.js';
 import type { MappableFile } from '../mm.js';
-import { DirectoryDescription, FileDescription, S_IFDIR, S_IFREG, makedev, statFromHost, synthStat, type DirEntry, type StatInfo } from './file.js';
+import { DirectoryDescription, FileDescription, S_IFDIR, S_IFREG, makedev, statFromHost, synthStat, type DirCursorEntry, type DirEntry, type StatInfo, type XattrStore } from './file.js';
 
 export const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
 
@@ -35,6 +35,7 @@ function newPos(cur: number, size: number, off: number, whence: number): number 
 
 /** A regular file (or device node) opened on the host. The file position is the guest's. */
 export class HostFile extends FileDescription {
+  override xattrs(): XattrStore | null | undefined { return null; }
   pos = 0;
   constructor(flags: number, path: string, readonly hostPath: string, readonly fd: number, private readonly append: boolean) {
     super(flags, path);
@@ -120,8 +121,26 @@ export class HostDir extends DirectoryDescription {
 
   override write(): number { throw new SysError(Errno.EBADF); }
 
+  /** The last listing and the directory's state it was made from (see list()). */
+  private cache?: { key: string; entries: DirEntry[] };
+
+  /**
+   * The entries as they are now. getdents lists at every call (positions stay valid while the
+   * directory changes), so a listing is reused while the directory's mtime, ctime, size and link
+   * count are unchanged, but only when its mtime was already 100 ms old at listing time: a change
+   * in the same clock tick as an earlier one can leave the mtime equal (the "racy git" problem).
+   */
   protected override list(): DirEntry[] {
     const self = host(() => fs.statSync(this.hostPath, { bigint: true }));
+    const key = `${self.mtimeNs}:${self.ctimeNs}:${self.size}:${self.nlink}:${self.ino}`;
+    if (this.cache?.key === key) return this.cache.entries;
+    const listedAt = BigInt(Date.now()) * 1_000_000n;
+    const entries = this.listNow(self);
+    this.cache = listedAt - self.mtimeNs > 100_000_000n && listedAt - self.ctimeNs > 100_000_000n ? { key, entries } : undefined;
+    return entries;
+  }
+
+  private listNow(self: fs.BigIntStats): DirEntry[] {
     let parentIno = self.ino;
     // The guest's / is its own parent (the host directory above the root is never shown).
     if (this.path !== '/') try { parentIno = fs.statSync(this.hostPath + '/..', { bigint: true }).ino; } catch { /* keep self */ }
@@ -129,15 +148,19 @@ export class HostDir extends DirectoryDescription {
     // opendir/readdir keep the host's order (readdirSync would sort the names).
     const dir = host(() => fs.opendirSync(this.hostPath));
     try {
-      for (let d = dir.readSync(); d; d = dir.readSync()) {
-        let ino = 0n;
-        try { ino = fs.lstatSync(`${this.hostPath}/${d.name}`, { bigint: true }).ino; } catch { /* raced away */ }
-        out.push({ ino, type: direntType(d), name: d.name });
-      }
+      // st_ino is looked up in complete(), only for the entries a getdents call returns
+      for (let d = dir.readSync(); d; d = dir.readSync()) out.push({ ino: -1n, type: direntType(d), name: d.name });
     } finally {
       dir.closeSync();
     }
     return out;
+  }
+
+  protected override complete(e: DirEntry): DirEntry {
+    if (e.ino !== -1n) return e;
+    let ino = 0n;
+    try { ino = fs.lstatSync(`${this.hostPath}/${e.name}`, { bigint: true }).ino; } catch { /* raced away */ }
+    return { ...e, ino };
   }
 
   override stat(): StatInfo {
@@ -175,13 +198,14 @@ export class PathHandle extends FileDescription {
     super(flags, path);
   }
   override get pathOnly(): boolean { return true; }
+  override xattrs(): XattrStore | null | undefined { throw new SysError(Errno.EBADF); }
   override read(): Uint8Array { throw new SysError(Errno.EBADF); }
   override write(): number { throw new SysError(Errno.EBADF); }
   override pread(): Uint8Array { throw new SysError(Errno.EBADF); }
   override pwrite(): number { throw new SysError(Errno.EBADF); }
   override seek(): number { throw new SysError(Errno.EBADF); }
   override ioctl(): number { throw new SysError(Errno.EBADF); }
-  override getdents(): DirEntry[] { throw new SysError(Errno.EBADF); }
+  override getdents(): DirCursorEntry[] { throw new SysError(Errno.EBADF); }
   override truncate(): void { throw new SysError(Errno.EBADF); }
   override sync(): void { throw new SysError(Errno.EBADF); }
   override setMode(): void { throw new SysError(Errno.EBADF); }
@@ -195,6 +219,7 @@ export class PathHandle extends FileDescription {
 /** Read-only content generated when the file is opened (/proc files): seekable, pread-able. */
 export class GeneratedFile extends FileDescription {
   pos = 0;
+  override xattrs(): XattrStore | null | undefined { return null; }
   constructor(flags: number, path: string, private readonly content: Uint8Array, private readonly ino = 1,
     private readonly dev = makedev(0, 20), private readonly mode = 0o444) {
     super(flags, path);

@@ -7,7 +7,7 @@
 import * as nfs from 'node:fs';
 import { Errno, SysError } from '../errors.js';
 import {
-  DirectoryDescription, FileDescription, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, makedev, type DirEntry, type StatInfo,
+  DirectoryDescription, FileDescription, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, makedev, type DirEntry, type StatInfo, type XattrStore,
 } from './file.js';
 
 const now = () => BigInt(Date.now()) * 1_000_000n;
@@ -22,6 +22,8 @@ export class MemInode {
   readonly entries?: Map<string, MemInode>;
   parent?: MemInode;
   target?: string;
+  /** Extended attributes (user., trusted., security.), made at the first set. */
+  xattrs = new Map<string, Uint8Array>();
   constructor(readonly ino: number, public mode: number, public uid: number, public gid: number) {
     if ((mode & S_IFMT) === S_IFDIR) { this.entries = new Map(); this.nlink = 2; }
   }
@@ -192,6 +194,7 @@ export class MemFs {
 
 /** An open regular file of a MemFs (the inode is shared with other opens and hard links). */
 export class MemFile extends FileDescription {
+  override xattrs(): XattrStore | null | undefined { return this.node.xattrs; }
   pos = 0;
   constructor(flags: number, path: string, readonly fs: MemFs, readonly node: MemInode) { super(flags, path); }
   private get append(): boolean { return (this.flags & 0o2000) !== 0; }
@@ -235,10 +238,11 @@ export class MemFile extends FileDescription {
   }
 }
 
-/** An open directory of a MemFs: getdents lists a snapshot taken at the first call after open or rewind. */
+/** An open directory of a MemFs (getdents positions: DirectoryDescription). */
 export class MemDir extends DirectoryDescription {
   constructor(flags: number, path: string, readonly fs: MemFs, readonly node: MemInode) { super(flags, path); }
   protected override list(): DirEntry[] { return this.fs.list(this.node); }
+  override xattrs(): XattrStore | null | undefined { return this.node.xattrs; }
   override stat(): StatInfo { return this.fs.stat(this.node); }
   override get isDirectory(): boolean { return true; }
   override sync(): void {}

@@ -23,8 +23,21 @@ function inoOf(p: string): number {
   return (h % 0x3fff_ffff) + 2;
 }
 
-function dirNode(p: string, dev: bigint, list: () => DirEntry[]): SpecialNode {
-  return { kind: 'dir', stat: () => synthStat(S_IFDIR | 0o555, inoOf(p), { dev, nlink: 2 }), list };
+/** The wall-clock time (ns) this module was loaded: the mount time the kernel's trees show. */
+const MOUNT_NS = BigInt(Date.now()) * 1_000_000n;
+
+/**
+ * A generated directory: st_nlink is 2 + its subdirectories, as Linux counts, and its times are
+ * the mount time (not "now" at every stat). /dev is 0755 like devtmpfs; /proc and /sys are 0555.
+ */
+function dirNode(p: string, dev: bigint, list: () => DirEntry[], mode = 0o555): SpecialNode {
+  return {
+    kind: 'dir',
+    stat: () => synthStat(S_IFDIR | mode, inoOf(p), {
+      dev, nlink: 2 + list().filter((e) => e.type === DT_DIR).length, atimeNs: MOUNT_NS, mtimeNs: MOUNT_NS, ctimeNs: MOUNT_NS,
+    }),
+    list,
+  };
 }
 
 function fileNode(p: string, dev: bigint, gen: () => Uint8Array | string, mode = 0o444): SpecialNode {
@@ -79,13 +92,13 @@ function devNode(k: Kernel, p: string): SpecialNode | undefined | null {
     return dirNode(p, DEV_DEV, () => [
       ...Object.keys(DEV_CHARS).map((n) => ent(n, DT_CHR, 100)), ent('tty', DT_CHR, 110),
       ...Object.keys(DEV_LINKS).map((n) => ent(n, DT_LNK)), ent('shm', DT_DIR), ent('pts', DT_DIR),
-    ]);
+    ], 0o755);
   }
   const name = p.slice(5);
   if (DEV_CHARS[name]) return device(p, DEV_CHARS[name](k));
   if (DEV_LINKS[name]) return linkNode(() => DEV_LINKS[name]);
   if (name === 'tty') return ttyNode(k);
-  if (name === 'shm' || name === 'pts') return dirNode(p, DEV_DEV, () => []);
+  if (name === 'shm' || name === 'pts') return dirNode(p, DEV_DEV, () => [], name === 'shm' ? 0o1777 : 0o755);
   return null;
 }
 

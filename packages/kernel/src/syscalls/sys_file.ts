@@ -3,15 +3,42 @@
 import { AT, FCNTL, openFlags } from '@elfbox/abi';
 import type { SyscallResult } from '../block.js';
 import { Errno, SysError } from '../errors.js';
-import type { OpenRequest } from '../files/vfs.js';
+import { checkChmod, checkChown, type Cred, type OpenRequest } from '../files/vfs.js';
+import { credsOf } from './sys_info.js';
 import { PipeEnd, makePipe } from '../files/pipe.js';
 import { F_RDLCK, F_UNLCK, F_WRLCK, lockTable } from '../files/locks.js';
-import type { FileDescription } from '../files/file.js';
-import { IOCTL_FIOCLEX, IOCTL_FIONBIO, IOCTL_FIONCLEX, IOCTL_TIOCGPGRP, IOCTL_TIOCSPGRP } from '../files/tty.js';
+import type { DirEntry, FileDescription } from '../files/file.js';
+import { IOCTL_FIOCLEX, IOCTL_FIONBIO, IOCTL_FIONCLEX, isJobIoctl, ttyJobIoctl } from '../files/tty.js';
 import type { Call } from './types.js';
 import { dirStart, fileOf, layouts } from './util.js';
 
 const enc = new TextEncoder();
+
+/**
+ * The guest identity permission checks use (files/vfs.ts permits): fsuid/fsgid (the effective
+ * ids: setfsuid does not change them here) and the effective capabilities; with real = true,
+ * access(2)'s: the real ids, and the permitted capabilities only when the real uid is 0.
+ */
+export function guestCred(c: Call, real = false): Cred {
+  const cr = credsOf(c);
+  if (real) return { uid: cr.ruid, gid: cr.rgid, groups: cr.groups, caps: cr.ruid === 0 ? cr.capPrm : 0n };
+  return { uid: cr.euid, gid: cr.egid, groups: cr.groups, caps: cr.capEff };
+}
+
+/** Runs a Vfs operation checked against the calling process's identity (Vfs.cred). */
+export function asGuest<T>(c: Call, fn: () => T, real = false): T {
+  const vfs = c.kernel.vfs;
+  const prev = vfs.cred;
+  vfs.cred = guestCred(c, real);
+  try {
+    return fn();
+  } finally {
+    vfs.cred = prev;
+  }
+}
+
+/** A handler whose Vfs calls are checked against the caller's identity (namespace and metadata calls). */
+const guestOp = (h: (c: Call) => SyscallResult) => (c: Call): SyscallResult => asGuest(c, () => h(c));
 
 function openAt(c: Call, dirfdArg: number | undefined, pathArg: number, flagsArg: number, modeArg: number): SyscallResult {
   const path = c.str(pathArg);
@@ -36,7 +63,7 @@ function openAt(c: Call, dirfdArg: number | undefined, pathArg: number, flagsArg
     if (req.access === 0) throw new SysError(Errno.EINVAL);
     return c.tg.fds.add(c.kernel.vfs.openTmpfile(start, path, { ...req, rawFlags: req.rawFlags & ~O.__O_TMPFILE }), (flags & O.O_CLOEXEC) !== 0);
   }
-  const file = c.kernel.vfs.open(start, path, req);
+  const file = asGuest(c, () => c.kernel.vfs.open(start, path, req));
   return c.tg.fds.add(file, (flags & O.O_CLOEXEC) !== 0);
 }
 
@@ -45,15 +72,42 @@ export const sys_openat = (c: Call) => openAt(c, 0, 1, 2, 3);
 export const sys_creat = (c: Call): SyscallResult => {
   const path = c.str(0);
   const O = openFlags(c.tg.arch.arch);
-  const file = c.kernel.vfs.open(c.tg.fs.cwd, path, {
+  const file = asGuest(c, () => c.kernel.vfs.open(c.tg.fs.cwd, path, {
     access: 1, create: true, excl: false, trunc: true, append: false, directory: false, nofollow: false, pathOnly: false,
     mode: c.u32(1) & 0o7777 & ~c.tg.fs.umask, rawFlags: 1 | O.O_LARGEFILE,
-  });
+  }));
   return c.tg.fds.add(file);
 };
 
 export function sys_close(c: Call): SyscallResult {
   c.tg.fds.close(c.i32(0));
+  return 0;
+}
+
+const CLOSE_RANGE_UNSHARE = 2, CLOSE_RANGE_CLOEXEC = 4;
+
+/** close_range(first, last, flags): closes (or, CLOEXEC, marks) every open fd in [first, last]. */
+export function sys_close_range(c: Call): SyscallResult {
+  const first = c.u32(0), last = c.u32(1), flags = c.u32(2);
+  if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC) || first > last) throw new SysError(Errno.EINVAL);
+  if (flags & CLOSE_RANGE_UNSHARE) {
+    const shared = [...c.kernel.groups.values()].some((g) => g !== c.tg && g.alive && g.fds === c.tg.fds);
+    if (shared) c.tg.fds = c.tg.fds.clone();
+  }
+  for (const [fd] of c.tg.fds.entries()) {
+    if (fd < first || fd > last) continue;
+    if (flags & CLOSE_RANGE_CLOEXEC) c.tg.fds.setCloexec(fd, true);
+    else c.tg.fds.close(fd);
+  }
+  return 0;
+}
+
+/** fadvise64 (posix_fadvise): advice only, so nothing to do once the arguments are valid. */
+export function sys_fadvise64(c: Call): SyscallResult {
+  const f = fileOf(c, 0);
+  const len = c.i64(2), advice = c.i32(3);
+  if (f instanceof PipeEnd) throw new SysError(Errno.ESPIPE);
+  if (len < 0n || advice < 0 || advice > 5) throw new SysError(Errno.EINVAL);
   return 0;
 }
 
@@ -64,7 +118,8 @@ function accessAt(c: Call, dirfdArg: number | undefined, pathArg: number, modeAr
   if (flags & ~(AT.AT_EACCESS | AT.AT_SYMLINK_NOFOLLOW | AT.AT_EMPTY_PATH)) throw new SysError(Errno.EINVAL);
   const start = dirfdArg === undefined ? c.tg.fs.cwd : dirStart(c, dirfdArg, path);
   if (path === '' && flags & AT.AT_EMPTY_PATH) return 0;
-  c.kernel.vfs.access(start, path, mode, !(flags & AT.AT_SYMLINK_NOFOLLOW));
+  // access(2) and faccessat check with the real ids; faccessat2's AT_EACCESS with the effective ones
+  asGuest(c, () => c.kernel.vfs.access(start, path, mode, !(flags & AT.AT_SYMLINK_NOFOLLOW)), !(flags & AT.AT_EACCESS));
   return 0;
 }
 
@@ -97,7 +152,7 @@ export function sys_getcwd(c: Call): SyscallResult {
 
 export function sys_chdir(c: Call): SyscallResult {
   const p = c.str(0);
-  c.tg.fs.cwd = c.kernel.vfs.directory(c.tg.fs.cwd, p);
+  c.tg.fs.cwd = asGuest(c, () => c.kernel.vfs.directory(c.tg.fs.cwd, p));
   return 0;
 }
 
@@ -181,48 +236,55 @@ export function sys_ioctl(c: Call): SyscallResult {
     f.flags = on ? f.flags | 0o4000 : f.flags & ~0o4000;
     return 0;
   }
-  if (req === IOCTL_TIOCGPGRP && f.isTty()) {
-    const b = new Uint8Array(4);
-    new DataView(b.buffer).setInt32(0, c.tg.pid, true);
-    c.write(c.num(2), b);
-    return 0;
+  // the controlling terminal's job control: tcgetpgrp / tcsetpgrp, TIOCSCTTY, TIOCNOTTY, SIGTTOU (files/tty.ts)
+  if (isJobIoctl(req) && f.isTty()) {
+    const r = ttyJobIoctl(c, req);
+    if (r !== undefined) return r;
   }
-  if (req === IOCTL_TIOCSPGRP && f.isTty()) { c.read(c.num(2), 4); return 0; }
   return f.ioctl(req, c.u64(2), {
     writeBytes: (addr, data) => c.write(Number(addr), data),
     readBytes: (addr, len) => c.read(Number(addr), len),
   });
 }
 
-/** getdents64: packs linux_dirent64 records (8-byte aligned) until the buffer is full. */
-export function sys_getdents64(c: Call): SyscallResult {
+/**
+ * getdents / getdents64: packs records until the buffer is full. d_off is the entry's position
+ * cookie (DirectoryDescription): stable while the directory changes, usable with lseek.
+ * rec(entry, off, name) writes one record at `at` and returns nothing; reclen is computed by size().
+ */
+function getdentsImpl(c: Call, size: (nameLen: number) => number, rec: (dv: DataView, out: Uint8Array, at: number, e: DirEntry, off: number, name: Uint8Array, reclen: number) => void): SyscallResult {
   const f = fileOf(c, 0);
   const addr = c.num(1);
-  const size = c.u32(2);
-  const entries = f.getdents();
-  const F = layouts(c).dirent64.fields;
-  const nameOff = F.d_name.offset;
-  const out = new Uint8Array(Math.min(size, 1 << 20));
+  const cap = Math.min(c.u32(2), 1 << 20);
+  const entries = f.getdents(f.dirPos);
+  const out = new Uint8Array(cap);
   const dv = new DataView(out.buffer);
   let used = 0;
-  while (f.dirPos < entries.length) {
-    const e = entries[f.dirPos];
-    const name = enc.encode(e.name);
-    const reclen = Math.ceil((nameOff + name.length + 1) / 8) * 8;
+  for (const ce of entries) {
+    const name = enc.encode(ce.name);
+    const reclen = size(name.length);
     if (used + reclen > out.length) {
       if (used === 0) throw new SysError(Errno.EINVAL);
       break;
     }
-    dv.setBigUint64(used + F.d_ino.offset, e.ino, true);
-    dv.setBigInt64(used + F.d_off.offset, BigInt(f.dirPos + 1), true);
-    dv.setUint16(used + F.d_reclen.offset, reclen, true);
-    dv.setUint8(used + F.d_type.offset, e.type);
-    out.set(name, used + nameOff);
+    rec(dv, out, used, ce.entry(), ce.off, name, reclen);
     used += reclen;
-    f.dirPos++;
+    f.dirPos = ce.off;
   }
   if (used) c.write(addr, out.subarray(0, used));
   return used;
+}
+
+export function sys_getdents64(c: Call): SyscallResult {
+  const F = layouts(c).dirent64.fields;
+  const nameOff = F.d_name.offset;
+  return getdentsImpl(c, (n) => Math.ceil((nameOff + n + 1) / 8) * 8, (dv, out, at, e, off, name, reclen) => {
+    dv.setBigUint64(at + F.d_ino.offset, e.ino, true);
+    dv.setBigInt64(at + F.d_off.offset, BigInt(off), true);
+    dv.setUint16(at + F.d_reclen.offset, reclen, true);
+    dv.setUint8(at + F.d_type.offset, e.type);
+    out.set(name, at + nameOff);
+  });
 }
 
 export function sys_umask(c: Call): SyscallResult {
@@ -242,12 +304,13 @@ function at(c: Call, d: number | undefined, pathArg: number): [string, string] {
 
 const mode12 = (c: Call, n: number) => c.u32(n) & 0o7777 & ~c.tg.fs.umask;
 
-export const sys_mkdir = (c: Call): SyscallResult => { c.kernel.vfs.mkdir(...at(c, undefined, 0), mode12(c, 1) & 0o1777); return 0; };
-export const sys_mkdirat = (c: Call): SyscallResult => { c.kernel.vfs.mkdir(...at(c, 0, 1), mode12(c, 2) & 0o1777); return 0; };
-export const sys_rmdir = (c: Call): SyscallResult => { c.kernel.vfs.rmdir(...at(c, undefined, 0)); return 0; };
-export const sys_unlink = (c: Call): SyscallResult => { c.kernel.vfs.unlink(...at(c, undefined, 0)); return 0; };
+export const sys_mkdir = guestOp((c: Call): SyscallResult => { c.kernel.vfs.mkdir(...at(c, undefined, 0), mode12(c, 1) & 0o1777); return 0; });
+export const sys_mkdirat = guestOp((c: Call): SyscallResult => { c.kernel.vfs.mkdir(...at(c, 0, 1), mode12(c, 2) & 0o1777); return 0; });
+export const sys_rmdir = guestOp((c: Call): SyscallResult => { c.kernel.vfs.rmdir(...at(c, undefined, 0)); return 0; });
+export const sys_unlink = guestOp((c: Call): SyscallResult => { c.kernel.vfs.unlink(...at(c, undefined, 0)); return 0; });
 
-export function sys_unlinkat(c: Call): SyscallResult {
+export const sys_unlinkat = guestOp(unlinkatImpl);
+function unlinkatImpl(c: Call): SyscallResult {
   const flags = c.i32(2);
   if (flags & ~AT.AT_REMOVEDIR) throw new SysError(Errno.EINVAL);
   const [s, p] = at(c, 0, 1);
@@ -256,9 +319,10 @@ export function sys_unlinkat(c: Call): SyscallResult {
   return 0;
 }
 
-export const sys_rename = (c: Call): SyscallResult => { c.kernel.vfs.rename(...at(c, undefined, 0), ...at(c, undefined, 1)); return 0; };
-export const sys_renameat = (c: Call): SyscallResult => { c.kernel.vfs.rename(...at(c, 0, 1), ...at(c, 2, 3)); return 0; };
-export function sys_renameat2(c: Call): SyscallResult {
+export const sys_rename = guestOp((c: Call): SyscallResult => { c.kernel.vfs.rename(...at(c, undefined, 0), ...at(c, undefined, 1)); return 0; });
+export const sys_renameat = guestOp((c: Call): SyscallResult => { c.kernel.vfs.rename(...at(c, 0, 1), ...at(c, 2, 3)); return 0; });
+export const sys_renameat2 = guestOp(renameat2Impl);
+function renameat2Impl(c: Call): SyscallResult {
   const flags = c.u32(4);
   if (flags & ~7 || (flags & 1 && flags & 2)) throw new SysError(Errno.EINVAL);
   if (flags & 4) throw new SysError(Errno.EINVAL); // RENAME_WHITEOUT needs an overlay file system
@@ -266,8 +330,9 @@ export function sys_renameat2(c: Call): SyscallResult {
   return 0;
 }
 
-export const sys_link = (c: Call): SyscallResult => { c.kernel.vfs.link(...at(c, undefined, 0), ...at(c, undefined, 1), false); return 0; };
-export function sys_linkat(c: Call): SyscallResult {
+export const sys_link = guestOp((c: Call): SyscallResult => { c.kernel.vfs.link(...at(c, undefined, 0), ...at(c, undefined, 1), false); return 0; });
+export const sys_linkat = guestOp(linkatImpl);
+function linkatImpl(c: Call): SyscallResult {
   const flags = c.i32(4);
   if (flags & ~(AT.AT_SYMLINK_FOLLOW | AT.AT_EMPTY_PATH)) throw new SysError(Errno.EINVAL);
   const oldPath = c.str(1);
@@ -276,13 +341,14 @@ export function sys_linkat(c: Call): SyscallResult {
   return 0;
 }
 
-export const sys_symlink = (c: Call): SyscallResult => { c.kernel.vfs.symlink(c.str(0), ...at(c, undefined, 1)); return 0; };
-export const sys_symlinkat = (c: Call): SyscallResult => { c.kernel.vfs.symlink(c.str(0), ...at(c, 1, 2)); return 0; };
+export const sys_symlink = guestOp((c: Call): SyscallResult => { c.kernel.vfs.symlink(c.str(0), ...at(c, undefined, 1)); return 0; });
+export const sys_symlinkat = guestOp((c: Call): SyscallResult => { c.kernel.vfs.symlink(c.str(0), ...at(c, 1, 2)); return 0; });
 
 // ---- metadata: chmod, chown, utimes, truncate ------------------------------------------------
 
-export const sys_chmod = (c: Call): SyscallResult => { c.kernel.vfs.chmod(...at(c, undefined, 0), c.u32(1)); return 0; };
-export const sys_fchmod = (c: Call): SyscallResult => { fileOf(c, 0).setMode(c.u32(1)); return 0; };
+export const sys_chmod = guestOp((c: Call): SyscallResult => { c.kernel.vfs.chmod(...at(c, undefined, 0), c.u32(1)); return 0; });
+/** The open file's owner or CAP_FOWNER may fchmod it; fchown follows chown's rule (EPERM). */
+export const sys_fchmod = (c: Call): SyscallResult => { const f = fileOf(c, 0); if (!f.pathOnly) checkChmod(f.stat(), guestCred(c)); f.setMode(c.u32(1)); return 0; };
 
 function fchmodatImpl(c: Call, flags: number): SyscallResult {
   if (flags & ~(AT.AT_SYMLINK_NOFOLLOW | AT.AT_EMPTY_PATH)) throw new SysError(Errno.EINVAL);
@@ -291,8 +357,8 @@ function fchmodatImpl(c: Call, flags: number): SyscallResult {
   c.kernel.vfs.chmod(dirStart(c, 0, path), path, c.u32(2), !(flags & AT.AT_SYMLINK_NOFOLLOW));
   return 0;
 }
-export const sys_fchmodat = (c: Call): SyscallResult => fchmodatImpl(c, 0);
-export const sys_fchmodat2 = (c: Call): SyscallResult => fchmodatImpl(c, c.i32(3));
+export const sys_fchmodat = guestOp((c: Call): SyscallResult => fchmodatImpl(c, 0));
+export const sys_fchmodat2 = guestOp((c: Call): SyscallResult => fchmodatImpl(c, c.i32(3)));
 
 /** The file an AT_EMPTY_PATH call names: the dirfd itself (the cwd for AT_FDCWD). */
 function emptyPathFile(c: Call, dirfdArg: number) {
@@ -301,10 +367,11 @@ function emptyPathFile(c: Call, dirfdArg: number) {
   return c.tg.fds.get(fd);
 }
 
-export const sys_chown = (c: Call): SyscallResult => { c.kernel.vfs.chown(...at(c, undefined, 0), c.i32(1), c.i32(2), true); return 0; };
-export const sys_lchown = (c: Call): SyscallResult => { c.kernel.vfs.chown(...at(c, undefined, 0), c.i32(1), c.i32(2), false); return 0; };
-export const sys_fchown = (c: Call): SyscallResult => { fileOf(c, 0).setOwner(c.i32(1), c.i32(2)); return 0; };
-export function sys_fchownat(c: Call): SyscallResult {
+export const sys_chown = guestOp((c: Call): SyscallResult => { c.kernel.vfs.chown(...at(c, undefined, 0), c.i32(1), c.i32(2), true); return 0; });
+export const sys_lchown = guestOp((c: Call): SyscallResult => { c.kernel.vfs.chown(...at(c, undefined, 0), c.i32(1), c.i32(2), false); return 0; });
+export const sys_fchown = (c: Call): SyscallResult => { const f = fileOf(c, 0); if (!f.pathOnly) checkChown(f.stat(), c.i32(1), c.i32(2), guestCred(c)); f.setOwner(c.i32(1), c.i32(2)); return 0; };
+export const sys_fchownat = guestOp(fchownatImpl);
+function fchownatImpl(c: Call): SyscallResult {
   const flags = c.i32(4);
   if (flags & ~(AT.AT_SYMLINK_NOFOLLOW | AT.AT_EMPTY_PATH)) throw new SysError(Errno.EINVAL);
   const path = c.str(1);
@@ -318,9 +385,11 @@ const UTIME_NOW = (1 << 30) - 1, UTIME_OMIT = (1 << 30) - 2;
 const nowNs = () => BigInt(Date.now()) * 1_000_000n;
 
 /** Reads two {sec, nsec} (or {sec, usec} when micro) pairs; NULL means "now" for both. */
-function readTimes(c: Call, addr: number, micro: boolean): [bigint | undefined, bigint | undefined] {
-  if (addr === 0) return [nowNs(), nowNs()];
+/** The two times of utimensat/utimes (ns; undefined = UTIME_OMIT), and whether any was chosen by the caller (not "now"). */
+function readTimes(c: Call, addr: number, micro: boolean): [bigint | undefined, bigint | undefined, boolean] {
+  if (addr === 0) return [nowNs(), nowNs(), false];
   const out: Array<bigint | undefined> = [];
+  let explicit = false;
   for (let i = 0; i < 2; i++) {
     const sec = BigInt.asIntN(64, c.mem.readU64(addr + i * 16));
     const frac = BigInt.asIntN(64, c.mem.readU64(addr + i * 16 + 8));
@@ -328,14 +397,16 @@ function readTimes(c: Call, addr: number, micro: boolean): [bigint | undefined, 
     if (!micro && frac === BigInt(UTIME_OMIT)) { out.push(undefined); continue; }
     if (frac < 0n || frac >= (micro ? 1_000_000n : 1_000_000_000n)) throw new SysError(Errno.EINVAL);
     out.push(sec * 1_000_000_000n + (micro ? frac * 1000n : frac));
+    explicit = true;
   }
-  return [out[0], out[1]];
+  return [out[0], out[1], explicit];
 }
 
-export function sys_utimensat(c: Call): SyscallResult {
+export const sys_utimensat = guestOp(utimensatImpl);
+function utimensatImpl(c: Call): SyscallResult {
   const flags = c.i32(3);
   if (flags & ~(AT.AT_SYMLINK_NOFOLLOW | AT.AT_EMPTY_PATH)) throw new SysError(Errno.EINVAL);
-  const [a, m] = readTimes(c, c.num(2), false);
+  const [a, m, explicit] = readTimes(c, c.num(2), false);
   if (c.num(1) === 0 || (flags & AT.AT_EMPTY_PATH && c.str(1) === '')) {
     // futimens: utimensat(fd, NULL, times, 0)
     if (c.i32(0) === AT.AT_FDCWD && c.num(1) === 0) throw new SysError(Errno.EFAULT);
@@ -345,34 +416,38 @@ export function sys_utimensat(c: Call): SyscallResult {
   }
   const path = c.str(1);
   if (a === undefined && m === undefined) { c.kernel.vfs.stat(dirStart(c, 0, path), path, !(flags & AT.AT_SYMLINK_NOFOLLOW)); return 0; }
-  c.kernel.vfs.utimens(dirStart(c, 0, path), path, a, m, !(flags & AT.AT_SYMLINK_NOFOLLOW));
+  c.kernel.vfs.utimens(dirStart(c, 0, path), path, a, m, !(flags & AT.AT_SYMLINK_NOFOLLOW), explicit);
   return 0;
 }
 
-export function sys_utimes(c: Call): SyscallResult {
-  const [a, m] = readTimes(c, c.num(1), true);
-  c.kernel.vfs.utimens(...at(c, undefined, 0), a, m);
+export const sys_utimes = guestOp(utimesImpl);
+function utimesImpl(c: Call): SyscallResult {
+  const [a, m, explicit] = readTimes(c, c.num(1), true);
+  c.kernel.vfs.utimens(...at(c, undefined, 0), a, m, true, explicit);
   return 0;
 }
 
-export function sys_futimesat(c: Call): SyscallResult {
-  const [a, m] = readTimes(c, c.num(2), true);
-  c.kernel.vfs.utimens(...at(c, 0, 1), a, m);
+export const sys_futimesat = guestOp(futimesatImpl);
+function futimesatImpl(c: Call): SyscallResult {
+  const [a, m, explicit] = readTimes(c, c.num(2), true);
+  c.kernel.vfs.utimens(...at(c, 0, 1), a, m, true, explicit);
   return 0;
 }
 
-export function sys_utime(c: Call): SyscallResult {
+export const sys_utime = guestOp(utimeImpl);
+function utimeImpl(c: Call): SyscallResult {
   const addr = c.num(1);
   let a: bigint = nowNs(), m: bigint = nowNs();
   if (addr !== 0) {
     a = BigInt.asIntN(64, c.mem.readU64(addr)) * 1_000_000_000n;
     m = BigInt.asIntN(64, c.mem.readU64(addr + 8)) * 1_000_000_000n;
   }
-  c.kernel.vfs.utimens(...at(c, undefined, 0), a, m);
+  c.kernel.vfs.utimens(...at(c, undefined, 0), a, m, true, addr !== 0);
   return 0;
 }
 
-export function sys_truncate(c: Call): SyscallResult {
+export const sys_truncate = guestOp(truncateImpl);
+function truncateImpl(c: Call): SyscallResult {
   const len = c.snum(1);
   if (len < 0 || !Number.isSafeInteger(len)) throw new SysError(Errno.EINVAL);
   c.kernel.vfs.truncate(...at(c, undefined, 0), len);
@@ -429,31 +504,13 @@ export const sys_pipe2 = (c: Call): SyscallResult => pipeImpl(c, c.i32(1));
 
 /** getdents (the old linux_dirent: ino, off, reclen, name, then d_type in the record's last byte). */
 export function sys_getdents(c: Call): SyscallResult {
-  const f = fileOf(c, 0);
-  const addr = c.num(1);
-  const size = c.u32(2);
-  const entries = f.getdents();
-  const out = new Uint8Array(Math.min(size, 1 << 20));
-  const dv = new DataView(out.buffer);
-  let used = 0;
-  while (f.dirPos < entries.length) {
-    const e = entries[f.dirPos];
-    const name = enc.encode(e.name);
-    const reclen = Math.ceil((18 + name.length + 2) / 8) * 8;
-    if (used + reclen > out.length) {
-      if (used === 0) throw new SysError(Errno.EINVAL);
-      break;
-    }
-    dv.setBigUint64(used, e.ino, true);
-    dv.setBigInt64(used + 8, BigInt(f.dirPos + 1), true);
-    dv.setUint16(used + 16, reclen, true);
-    out.set(name, used + 18);
-    out[used + reclen - 1] = e.type;
-    used += reclen;
-    f.dirPos++;
-  }
-  if (used) c.write(addr, out.subarray(0, used));
-  return used;
+  return getdentsImpl(c, (n) => Math.ceil((18 + n + 2) / 8) * 8, (dv, out, at, e, off, name, reclen) => {
+    dv.setBigUint64(at, e.ino, true);
+    dv.setBigInt64(at + 8, BigInt(off), true);
+    dv.setUint16(at + 16, reclen, true);
+    out.set(name, at + 18);
+    out[at + reclen - 1] = e.type;
+  });
 }
 
 /** openat2(dirfd, path, struct open_how *, size): flags and mode from open_how; RESOLVE_* flags are checked. */
@@ -504,7 +561,8 @@ function recordLock(c: Call, f: FileDescription, cmd: number): SyscallResult {
   const key = `${st.dev}:${st.ino}`;
   const table = lockTable(c.kernel);
   const tg = c.tg;
-  const owner: object = ofd ? f : tg;
+  // POSIX locks belong to the fd table (Linux's files_struct): fork's copy is another owner
+  const owner: object = ofd ? f : tg.fds;
   if (cmd === FCNTL.F_GETLK || cmd === FCNTL.F_OFD_GETLK) {
     if (type === F_UNLCK) throw new SysError(Errno.EINVAL);
     const x = table.conflict(key, owner, type, s, e);
@@ -524,5 +582,5 @@ function recordLock(c: Call, f: FileDescription, cmd: number): SyscallResult {
   if (type === F_RDLCK && !f.readable) throw new SysError(Errno.EBADF);
   if (type === F_WRLCK && !f.writable) throw new SysError(Errno.EBADF);
   const wait = cmd === FCNTL.F_SETLKW || cmd === FCNTL.F_OFD_SETLKW;
-  return table.set(key, { owner, type, start: s, end: e, pid: ofd ? -1 : tg.pid, gone: ofd ? () => f.refsDropped : () => !tg.alive }, wait);
+  return table.set(key, { owner, type, start: s, end: e, pid: ofd ? -1 : tg.pid, gone: ofd ? () => f.refsDropped : () => !tg.alive, posix: !ofd }, wait);
 }

@@ -166,47 +166,93 @@ export function sys_pwritev2(c: Call): SyscallResult {
   return sys_pwritev(c);
 }
 
+/** sendfile and copy_file_range move file data in chunks of this size (host memory per step). */
+const COPY_CHUNK = 1 << 20;
+
 /**
- * sendfile(out, in, *offset, count): reads from `in` (at *offset, which is updated, or at its
- * position) and writes to `out`. Copies at most 1 MiB per call, as a short transfer.
+ * sendfile(out, in, *offset, count): up to MAX_RW_COUNT (0x7ffff000) bytes per call, as Linux.
+ * With an offset pointer the input is read from *offset, which is advanced by the bytes sent,
+ * and the input's file position is left alone; without one the input is read from its position,
+ * which moves by the bytes sent (not by what was read but could not be written). A regular (or
+ * otherwise seekable) input is copied chunk by chunk; a pipe or socket input, one read. Once
+ * some bytes went out, a later error ends the call with that count.
  */
 export function sys_sendfile(c: Call): SyscallResult {
   const out = fileOf(c, 0), inp = fileOf(c, 1);
   const offAddr = c.num(2);
-  const count = Math.min(c.num(3), 1 << 20);
+  const count = Math.min(c.num(3), MAX_RW_COUNT);
   if (!inp.readable || !out.writable) throw new SysError(Errno.EBADF);
   if ((out.flags & 0o2000) !== 0) throw new SysError(Errno.EINVAL); // O_APPEND
-  let data: Uint8Array;
+  let off: number | undefined;
   if (offAddr !== 0) {
-    const off = Number(BigInt.asIntN(64, c.mem.readU64(offAddr)));
+    off = Number(BigInt.asIntN(64, c.mem.readU64(offAddr)));
     if (off < 0) throw new SysError(Errno.EINVAL);
-    data = inp.pread(count, off);
-    const n = out.write(data);
-    if (n instanceof Block) return written(c, () => n);
-    c.mem.writeU64(offAddr, BigInt(off + n));
-    return n;
+    c.mem.check(offAddr, 8, 'w');
   }
-  const r = inp.read(count);
-  const go = (b: Uint8Array): SyscallResult => written(c, () => out.write(b));
-  return r instanceof Block ? r.then((b) => go(b) as number) : go(r);
+  const type = inp.stat().mode & 0o170000;
+  if (type !== 0o100000 && type !== 0o060000) {
+    // a pipe or socket: one read, sent whole (an offset is ESPIPE there)
+    if (off !== undefined) throw new SysError(Errno.ESPIPE);
+    const r = inp.read(Math.min(count, COPY_CHUNK));
+    const go = (b: Uint8Array): SyscallResult => written(c, () => out.write(b));
+    return r instanceof Block ? r.then((b) => go(b) as number) : go(r);
+  }
+  const start = off ?? inp.seek(0, 1 /* SEEK_CUR */);
+  const finish = (sent: number): number => {
+    if (offAddr !== 0) c.mem.writeU64(offAddr, BigInt(start + sent));
+    else inp.seek(start + sent, 0 /* SEEK_SET */);
+    return sent;
+  };
+  let sent = 0;
+  while (sent < count) {
+    const data = inp.pread(Math.min(count - sent, COPY_CHUNK), start + sent);
+    if (!data.length) break;
+    let w: SyscallResult;
+    try {
+      w = sent === 0 ? written(c, () => out.write(data)) : (out.write(data) as SyscallResult);
+    } catch (e) {
+      if (sent > 0) break;
+      throw e;
+    }
+    if (w instanceof Block) {
+      const before = sent;
+      return (w as Block<SyscallResult>).then((v) => finish(before + Number(v)));
+    }
+    const n = Number(w);
+    sent += n;
+    if (n < data.length) break;
+  }
+  return finish(sent);
 }
 
-/** copy_file_range(fd_in, *off_in, fd_out, *off_out, len, flags). */
+/** copy_file_range(fd_in, *off_in, fd_out, *off_out, len, flags): regular files, up to MAX_RW_COUNT per call. */
 export function sys_copy_file_range(c: Call): SyscallResult {
   const inp = fileOf(c, 0), out = fileOf(c, 2);
   const offIn = c.num(1), offOut = c.num(3);
-  const len = Math.min(c.num(4), 1 << 20);
+  const len = Math.min(c.num(4), MAX_RW_COUNT);
   if (c.u32(5) !== 0) throw new SysError(Errno.EINVAL);
   if (!inp.readable || !out.writable) throw new SysError(Errno.EBADF);
   if ((out.flags & 0o2000) !== 0) throw new SysError(Errno.EBADF);
   const ti = inp.stat().mode & 0o170000, to = out.stat().mode & 0o170000;
   if (ti === 0o040000 || to === 0o040000) throw new SysError(Errno.EISDIR);
   if (ti !== 0o100000 || to !== 0o100000) throw new SysError(Errno.EINVAL);
-  const inPos = offIn ? Number(c.mem.readU64(offIn)) : undefined;
-  const outPos = offOut ? Number(c.mem.readU64(offOut)) : undefined;
-  const data = inPos !== undefined ? inp.pread(len, inPos) : (inp.read(len) as Uint8Array);
-  const n = outPos !== undefined ? out.pwrite(data, outPos) : (out.write(data) as number);
-  if (inPos !== undefined) c.mem.writeU64(offIn, BigInt(inPos + data.length));
-  if (outPos !== undefined) c.mem.writeU64(offOut, BigInt(outPos + n));
-  return n;
+  const inPos = offIn ? Number(c.mem.readU64(offIn)) : inp.seek(0, 1);
+  const outPos = offOut ? Number(c.mem.readU64(offOut)) : out.seek(0, 1);
+  let done = 0;
+  while (done < len) {
+    const data = inp.pread(Math.min(len - done, COPY_CHUNK), inPos + done);
+    if (!data.length) break;
+    let n: number;
+    try {
+      n = out.pwrite(data, outPos + done);
+    } catch (e) {
+      if (done > 0) break;
+      throw e;
+    }
+    done += n;
+    if (n < data.length) break;
+  }
+  if (offIn) c.mem.writeU64(offIn, BigInt(inPos + done)); else inp.seek(inPos + done, 0);
+  if (offOut) c.mem.writeU64(offOut, BigInt(outPos + done)); else out.seek(outPos + done, 0);
+  return done;
 }

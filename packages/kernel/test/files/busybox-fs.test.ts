@@ -8,25 +8,34 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CpuBackend } from '@elfbox/cpu';
 import { run } from '../../src/api.js';
 
 const BUSYBOX = '/bin/busybox';
 const have = existsSync(BUSYBOX);
+/** Debian's busybox-static for arm64 (tests/fetch-busybox-arm64.sh), compared with qemu-aarch64 running it. */
+const BUSYBOX_ARM64 = fileURLToPath(new URL('../../../../tests/.cache/busybox-arm64/bin/busybox', import.meta.url));
+const haveArm64 = existsSync(BUSYBOX_ARM64) && spawnSync('qemu-aarch64', ['--version'], { stdio: 'ignore' }).status === 0;
 let backend: CpuBackend | undefined;
+let backendArm64: CpuBackend | undefined;
 const dec = new TextDecoder();
 
 const NATIVE = new Map<string, NativeResult>();
+const NATIVE_ARM64 = new Map<string, NativeResult>();
 let nativeDf = '';
 
 beforeAll(async () => {
-  if (!have) return;
-  for (const [name, steps] of CASES) NATIVE.set(name, native(steps));
-  nativeDf = execFileSync(BUSYBOX, ['df', '/'], { encoding: 'utf8' });
+  if (have) {
+    for (const [name, steps] of CASES) NATIVE.set(name, native(steps, [BUSYBOX]));
+    nativeDf = execFileSync(BUSYBOX, ['df', '/'], { encoding: 'utf8' });
+  }
+  if (haveArm64) for (const [name, steps] of CASES) NATIVE_ARM64.set(name, native(steps, ['qemu-aarch64', BUSYBOX_ARM64]));
   const u = await import('@elfbox/cpu-unicorn');
   backend = u.isUnicornAvailable() ? u.backend : (await import('@elfbox/cpu-x86_64')).backend;
-});
+  backendArm64 = u.isUnicornAvailable() ? u.backend : (await import('@elfbox/cpu-aarch64')).backend;
+}, 120_000);
 
 function fixture(): string {
   const d = mkdtempSync(join(tmpdir(), 'elfbox-bbfs-'));
@@ -62,20 +71,20 @@ interface NativeResult { dir: string; steps: Array<{ stdout: string; stderr: str
  * Native runs happen first, in beforeAll: once guest runs have reserved their (lazily
  * committed) multi-GiB address spaces, the host may refuse to fork Node (spawnSync ENOMEM).
  */
-function native(steps: string[][]): NativeResult {
+function native(steps: string[][], cmd: string[]): NativeResult {
   const n = fixture();
   const out = steps.map((args) => {
-    const r = spawnSync(BUSYBOX, args, { cwd: n, encoding: 'utf8' });
+    const r = spawnSync(cmd[0], [...cmd.slice(1), ...args], { cwd: n, encoding: 'utf8' });
     if (r.error) throw r.error;
     return { stdout: r.stdout, stderr: r.stderr, status: r.status };
   });
   return { dir: n, steps: out, tree: snapshot(n) };
 }
 
-async function compare(steps: string[][], nat: NativeResult): Promise<void> {
+async function compare(steps: string[][], nat: NativeResult, path = BUSYBOX, be = backend): Promise<void> {
   const g = fixture();
   for (const [i, args] of steps.entries()) {
-    const r = await run({ path: BUSYBOX, argv: ['busybox', ...args], backend, cwd: g, stdout: 'capture', stderr: 'capture', env: {} });
+    const r = await run({ path, argv: ['busybox', ...args], backend: be, cwd: g, stdout: 'capture', stderr: 'capture', env: {} });
     const what = `busybox ${args.join(' ')}`;
     expect(norm(dec.decode(r.stdout), g), what).toBe(norm(nat.steps[i].stdout, nat.dir));
     expect(norm(dec.decode(r.stderr), g), what).toBe(norm(nat.steps[i].stderr, nat.dir));
@@ -101,6 +110,12 @@ const CASES: Array<[string, string[][]]> = [
   ['sed -i', [['sed', '-i', 's/foo/bar/g', 'a/x.txt'], ['sed', '-i', '-e', '1d', 'a/b/y.txt'], ['sed', '-n', '2p', 'a/x.txt']]],
   ['grep -r', [['grep', '-r', 'foo', 'a'], ['grep', '-rl', 'deep', '.'], ['grep', '-c', 'foo', 'a/x.txt'], ['grep', 'nomatch', 'a/x.txt']]],
 ];
+
+// The same applets on arm64: the aarch64 struct layouts (stat, dirent, flock), open flags that
+// differ there (O_DIRECTORY, O_NOFOLLOW) and the generic syscall set (no open/stat/...: *at only).
+describe.skipIf(!haveArm64)('busybox file applets on arm64: elfbox == qemu-aarch64', () => {
+  it.each(CASES)('%s', async (name, steps) => { await compare(steps, NATIVE_ARM64.get(name)!, BUSYBOX_ARM64, backendArm64); }, 60_000);
+});
 
 describe.skipIf(!have)('busybox file applets: elfbox == native', () => {
   it.each(CASES)('%s', async (name, steps) => { await compare(steps, NATIVE.get(name)!); }, 60_000);

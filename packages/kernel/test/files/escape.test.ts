@@ -21,7 +21,7 @@ beforeEach(() => {
   writeFileSync(join(P, 'secret'), SECRET);
   const st = statSync(join(P, 'secret'));
   secretStat = { mode: st.mode, mtimeMs: st.mtimeMs };
-  h = harness({ root: R });
+  h = harness({ root: R, uid: process.getuid?.(), gid: process.getgid?.() }); // the host user, as `elfbox run` runs the guest
 });
 
 let strOff = 0x8000;
