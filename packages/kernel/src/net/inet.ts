@@ -2,9 +2,12 @@
 // Node's sockets are asynchronous; here they only fill queues and notify the socket's WaitQueue
 // (host-driven readiness), and the guest's calls read those queues or park on a Block.
 //
-// TCP: bind() already listens on the host (Node cannot bind without listening) with
-// pauseOnConnect, so connections that arrive before listen() wait in the accept queue; a bound
-// socket that then connects gives its server up and connects from that local port.
+// TCP: Node cannot bind without listening, so bind() probes: it listens on the host address to
+// get the port (the port the host picked for port 0, or EADDRINUSE / EADDRNOTAVAIL / EACCES) and
+// closes again, keeping the port reserved among guest sockets (the `reserved` table, with Linux's
+// SO_REUSEADDR / SO_REUSEPORT rules). Only listen() opens the host listener, with the guest's
+// backlog, so a connection before listen() is refused as on Linux. A bound socket that connects
+// connects from its port.
 import * as net from 'node:net';
 import * as dgram from 'node:dgram';
 import { Block } from '../block.js';
@@ -46,6 +49,28 @@ function waitFor<T>(s: Socket, ready: () => boolean, then: () => T, what: string
   return readinessBlock([s], again, { what, deadline: deadlineMs ? performance.now() + deadlineMs : undefined }) as Block<T>;
 }
 
+/** A guest TCP socket holding a bound port (bind without a host listener yet). */
+interface Reservation { sock: TcpSocket; host: string; port: number; family: number }
+const reserved: Reservation[] = [];
+
+/**
+ * Whether binding (or listening) s on host:port conflicts with another guest socket (Linux's
+ * inet_csk_bind_conflict, simplified): the same port on overlapping addresses, unless both set
+ * SO_REUSEADDR and the other is not listening, or both set SO_REUSEPORT.
+ */
+function bindConflict(s: TcpSocket, family: number, host: string, port: number): boolean {
+  const any = (h: string) => h === '0.0.0.0' || h === '::';
+  for (const r of reserved) {
+    if (r.sock === s || r.port !== port) continue;
+    if (r.family !== family && !any(r.host) && !any(host)) continue;
+    if (r.host !== host && !any(r.host) && !any(host)) continue;
+    const reuseAddr = s.opts.get('1:2') && r.sock.opts.get('1:2') && !r.sock.listening;
+    const reusePort = s.opts.get('1:15') && r.sock.opts.get('1:15');
+    if (!reuseAddr && !reusePort) return true;
+  }
+  return false;
+}
+
 export class TcpSocket extends Socket {
   private server?: net.Server;
   private sock?: net.Socket;
@@ -58,7 +83,15 @@ export class TcpSocket extends Socket {
   private hostClosed = false;
   private everConnected = false;
   private resetSeen = false;
+  /** The bound address (port filled in once the host picked it). */
   private bindAddr?: SockAddr;
+  /** The host address bind and listen use (the policy may turn "any" into loopback). */
+  private bindHost = '';
+  /** listen() is starting the host listener. */
+  private starting = false;
+  private backlog = 0;
+  /** The guest closed the socket (a bind probe finishing later must not reserve the port). */
+  private closedDown = false;
 
   constructor(domain: number, flags: number, readonly policy: NetPolicy) {
     super(domain, 1, 6, flags);
@@ -70,34 +103,75 @@ export class TcpSocket extends Socket {
     return this.domain === AF_INET ? { family: AF_INET, host: '0.0.0.0', port: 0 } : { family: AF_INET6, host: '::', port: 0, flowinfo: 0, scope: 0 };
   }
 
+  private get v6only(): boolean { return this.domain === AF_INET6 && this.opts.get('41:26') === 1; }
+
+  private unreserve(): void {
+    const i = reserved.findIndex((r) => r.sock === this);
+    if (i >= 0) reserved.splice(i, 1);
+  }
+
   bind(addr: SockAddr): Later<number> {
     if (addr.family !== this.domain) throw new SysError(this.domain === AF_INET ? Errno.EAFNOSUPPORT : Errno.EINVAL);
     if (this.state !== 'new' || this.bindAddr) throw new SysError(Errno.EINVAL);
     const host = policyHost(this.policy, addr, true);
-    this.bindAddr = addr;
+    const port = (addr as { port: number }).port;
+    if (port && bindConflict(this, this.domain, host, port)) throw new SysError(Errno.EADDRINUSE);
     this.state = 'binding';
-    const srv = net.createServer({ pauseOnConnect: true, allowHalfOpen: true });
-    this.server = srv;
-    srv.on('connection', (s) => { this.incoming.push(s); s.on('error', () => {}); this.queue.notify(); });
-    srv.on('error', (e) => { this.bindError = hostError(e); this.state = 'new'; this.bindAddr = undefined; this.server = undefined; this.queue.notify(); });
-    const v6only = this.domain === AF_INET6 && this.opts.get('41:26') === 1;
-    srv.listen({ host, port: (addr as { port: number }).port, exclusive: true, ipv6Only: v6only, backlog: 511 }, () => { this.state = 'bound'; this.queue.notify(); });
+    this.bindError = 0;
+    // The probe: listen to learn the port (or the host's refusal), then close at once.
+    const probe = net.createServer();
+    const fail = (e: Error) => { this.bindError = hostError(e); this.state = 'new'; this.queue.notify(); };
+    probe.once('error', fail);
+    probe.listen({ host, port, exclusive: true, ipv6Only: this.v6only }, () => {
+      probe.off('error', fail);
+      const a = probe.address() as net.AddressInfo;
+      probe.close(() => {
+        if (this.closedDown) return;
+        if (!port && bindConflict(this, this.domain, host, a.port)) { this.bindError = Errno.EADDRINUSE; this.state = 'new'; this.queue.notify(); return; }
+        this.bindHost = host;
+        this.bindAddr = { ...addr, port: a.port } as SockAddr;
+        reserved.push({ sock: this, host, port: a.port, family: this.domain });
+        this.state = 'bound';
+        this.queue.notify();
+      });
+    });
     return waitFor(this, () => this.state !== 'binding', () => {
       if (this.state === 'new') { const e = this.bindError || Errno.EADDRINUSE; this.bindError = 0; throw new SysError(e === Errno.EADDRNOTAVAIL || e === Errno.EADDRINUSE || e === Errno.EACCES ? e : Errno.EADDRNOTAVAIL); }
       return 0;
     }, `bind ${this.path}`);
   }
 
-  listen(_backlog: number): Later<number> {
+  listen(backlog: number): Later<number> {
     if (this.state === 'connected' || this.state === 'connecting') throw new SysError(Errno.EINVAL);
+    // Linux clamps to net.core.somaxconn (4096); the accept queue holds backlog + 1.
+    this.backlog = Math.max(0, Math.min(backlog < 0 ? 4096 : backlog, 4096));
     if (this.listening) return 0;
     if (this.state === 'new') {
       const b = this.bind(this.anyAddr());
-      const done = () => { this.listening = true; return 0; };
-      return b instanceof Block ? b.then(done) : done();
+      return b instanceof Block ? b.then(() => this.listen(backlog)) : this.listen(backlog);
     }
-    this.listening = true;
-    return 0;
+    if (this.starting) return waitFor(this, () => !this.starting, () => this.listenResult(), `listen ${this.path}`);
+    if (this.state !== 'bound' || !this.bindAddr) throw new SysError(Errno.EINVAL);
+    if (bindConflict(this, this.domain, this.bindHost, (this.bindAddr as { port: number }).port)) throw new SysError(Errno.EADDRINUSE);
+    const srv = net.createServer({ pauseOnConnect: true, allowHalfOpen: true });
+    this.server = srv;
+    this.starting = true;
+    this.bindError = 0;
+    srv.on('connection', (s) => { this.incoming.push(s); s.on('error', () => {}); this.queue.notify(); });
+    srv.once('error', (e) => { this.bindError = hostError(e); this.server = undefined; this.starting = false; this.queue.notify(); });
+    srv.listen({ host: this.bindHost, port: (this.bindAddr as { port: number }).port, exclusive: true, ipv6Only: this.v6only, backlog: this.backlog }, () => {
+      this.starting = false;
+      this.listening = true;
+      this.queue.notify();
+    });
+    return waitFor(this, () => !this.starting, () => this.listenResult(), `listen ${this.path}`);
+  }
+
+  private listenResult(): number {
+    if (this.listening) return 0;
+    const e = this.bindError || Errno.EADDRINUSE;
+    this.bindError = 0;
+    throw new SysError(e === Errno.EACCES ? e : Errno.EADDRINUSE);
   }
 
   accept(nonblock: boolean): Later<Socket> {
@@ -144,11 +218,10 @@ export class TcpSocket extends Socket {
     if (addr.family !== this.domain) throw new SysError(addr.family === 0 as number ? Errno.EAFNOSUPPORT : Errno.EAFNOSUPPORT);
     const host = policyHost(this.policy, addr, false);
     let localPort: number | undefined, localAddress: string | undefined;
-    if (this.server) {
-      const a = this.server.address() as net.AddressInfo | null;
-      localPort = a?.port; localAddress = a?.address;
-      this.server.close();
-      this.server = undefined;
+    if (this.state === 'bound' && this.bindAddr) {
+      localPort = (this.bindAddr as { port: number }).port;
+      localAddress = this.bindHost;
+      this.unreserve();
       this.bindAddr = undefined;
     }
     const s = net.connect({ host, port: (addr as { port: number }).port, localPort, localAddress: localAddress === '0.0.0.0' || localAddress === '::' ? undefined : localAddress, allowHalfOpen: true, noDelay: this.opts.get('6:1') === 1 });
@@ -220,8 +293,8 @@ export class TcpSocket extends Socket {
 
   localName(): SockAddr {
     const fam = this.domain;
-    if (this.server) { const a = this.server.address() as net.AddressInfo | null; if (a) return fromNode(fam, a.address, a.port); }
     if (this.sock && this.sock.localPort !== undefined) return fromNode(fam, this.sock.localAddress, this.sock.localPort);
+    if (this.bindAddr) return this.bindAddr;
     return this.anyAddr();
   }
 
@@ -236,6 +309,17 @@ export class TcpSocket extends Socket {
     if (how !== SHUT_WR) this.shutRd = true;
     if (how !== SHUT_RD && !this.shutWr) { this.shutWr = true; this.sock.end(); }
     this.queue.notify();
+  }
+
+  /** TCP_INFO's tcpi_state (include/net/tcp_states.h), from what the host socket shows. */
+  tcpState(): number {
+    if (this.listening) return 10; // LISTEN
+    if (this.state === 'connecting') return 2; // SYN_SENT
+    if (this.state !== 'connected' || this.hostClosed || this.resetSeen) return 7; // CLOSE
+    if (this.eof && !this.shutWr) return 8; // CLOSE_WAIT
+    if (this.shutWr && !this.eof) return 5; // FIN_WAIT2
+    if (this.shutWr && this.eof) return 7;
+    return 1; // ESTABLISHED
   }
 
   setNoDelay(on: boolean): void { this.sock?.setNoDelay(on); }
@@ -257,6 +341,8 @@ export class TcpSocket extends Socket {
   }
 
   protected override release(): void {
+    this.closedDown = true;
+    this.unreserve();
     this.server?.close();
     for (const s of this.incoming.splice(0)) s.destroy();
     const s = this.sock;
@@ -268,6 +354,11 @@ export class TcpSocket extends Socket {
     this.rx = [];
     this.rxBytes = 0;
   }
+}
+
+/** An address string as fromNode would give it back (so a connected peer compares with a datagram's source). */
+function normHost(family: number, host: string): string {
+  return (fromNode(family, host, 0) as { host: string }).host;
 }
 
 export class UdpSocket extends Socket {
@@ -283,7 +374,11 @@ export class UdpSocket extends Socket {
     this.sock = dgram.createSocket({ type: domain === AF_INET ? 'udp4' : 'udp6', reuseAddr: false });
     this.sock.on('message', (msg, rinfo) => {
       if (this.rx.length >= 1024) return; // a full receive queue drops, as Linux does
-      this.rx.push({ data: new Uint8Array(msg), from: fromNode(this.domain, rinfo.address, rinfo.port) });
+      const from = fromNode(this.domain, rinfo.address, rinfo.port);
+      // A connected socket only takes datagrams from its peer (Linux drops the rest on arrival).
+      const p = this.peer as { host: string; port: number } | undefined;
+      if (p && (p.port !== (from as { port: number }).port || normHost(this.domain, p.host) !== (from as { host: string }).host)) return;
+      this.rx.push({ data: new Uint8Array(msg), from });
       this.queue.notify();
     });
     this.sock.on('error', (e) => { this.bindError = hostError(e); if (this.state === 'binding') this.state = 'new'; this.queue.notify(); });

@@ -1,6 +1,7 @@
 // AF_UNIX sockets, entirely inside the kernel: stream, datagram and seqpacket; socketpair;
-// names in the abstract namespace (a leading NUL) or bound to guest paths (kept in a per-kernel
-// registry keyed by the resolved path); SCM_RIGHTS and SCM_CREDENTIALS travel with the bytes.
+// names in the abstract namespace (a leading NUL, keyed '@' + name) or bound to guest paths (a
+// socket inode in the file system, keyed by that inode: unixpath.ts), in a per-kernel registry;
+// SCM_RIGHTS and SCM_CREDENTIALS travel with the bytes.
 import { Block } from '../block.js';
 import { Errno, SysError } from '../errors.js';
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, POLLRDNORM, POLLWRNORM, type FileDescription, type WriteResult } from '../files/file.js';
@@ -72,7 +73,9 @@ export class UnixSocket extends Socket {
       key = '@\0' + k;
     }
     if (!key) throw new SysError(Errno.EINVAL);
-    if (this.registry.has(key)) throw new SysError(Errno.EADDRINUSE);
+    // A path key names an inode bind just created: an entry left under it belongs to a socket
+    // whose name was unlinked (its inode number reused), which no longer owns it.
+    if (this.registry.has(key) && !key.startsWith('ino:')) throw new SysError(Errno.EADDRINUSE);
     this.registry.set(key, this);
     this.name = name;
     this.key = key;
@@ -97,9 +100,10 @@ export class UnixSocket extends Socket {
     return readinessBlock([this], () => this.accept(nonblock), { what: `accept ${this.path}` });
   }
 
-  private lookup(key: string | undefined, abstract: boolean): UnixSocket {
+  /** The socket bound to key (a missing path name was already ENOENT; a name without a socket is refused). */
+  private lookup(key: string | undefined, _abstract: boolean): UnixSocket {
     const t = key ? this.registry.get(key) : undefined;
-    if (!t) throw new SysError(abstract ? Errno.ECONNREFUSED : Errno.ENOENT);
+    if (!t) throw new SysError(Errno.ECONNREFUSED);
     return t;
   }
 
@@ -124,6 +128,7 @@ export class UnixSocket extends Socket {
     }
     const srv = new UnixSocket(this.type, 0, this.registry, l.creds);
     srv.name = l.name;
+    srv.who = l.who;
     srv.peer = this; this.peer = srv;
     srv.peerCreds = this.creds; this.peerCreds = l.creds;
     l.backlog.push(srv);
@@ -144,8 +149,12 @@ export class UnixSocket extends Socket {
     this.queue.notify();
   }
 
+  /** The calling task's credentials (set by the syscall layer), for write() and send() without SCM_CREDENTIALS. */
+  who?: () => Creds;
+
   send(data: Uint8Array, o: SendOpts): WriteResult {
     if (this.shutWr) throw new SysError(Errno.EPIPE);
+    if (!o.creds && this.who) o = { ...o, creds: this.who() };
     if (this.type === SOCK_DGRAM) return this.sendDgram(data, o);
     if (o.to && !this.peer) throw new SysError(Errno.EOPNOTSUPP);
     if (!this.peer) throw new SysError(this.peerGone ? Errno.EPIPE : Errno.ENOTCONN);
@@ -246,8 +255,13 @@ export class UnixSocket extends Socket {
     return { data, full: got, rights, creds };
   }
 
+  /**
+   * Space was freed in this socket's receive queue: wake the writers. A stream/seqpacket writer
+   * is the peer (its own queue); datagram senders wait on the receiver's queue. The reader's own
+   * queue is not notified for streams, so an edge-triggered epoll on it sees no false edge.
+   */
   private notifyWriters(): void {
-    this.queue.notify();
+    if (this.type === SOCK_DGRAM || !this.peer) this.queue.notify();
     this.peer?.queue.notify();
   }
 

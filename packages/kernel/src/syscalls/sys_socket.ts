@@ -1,7 +1,6 @@
 // socket, socketpair, bind, listen, accept, accept4, connect, getsockname, getpeername,
 // setsockopt, getsockopt, sendto, recvfrom, sendmsg, recvmsg, shutdown. The socket objects are
 // in src/net/: AF_UNIX in the kernel (unix.ts), AF_INET/AF_INET6 over Node (inet.ts).
-import { posix } from 'node:path';
 import { Block, type SyscallResult } from '../block.js';
 import { Errno, SysError } from '../errors.js';
 import type { FileDescription, WriteResult } from '../files/file.js';
@@ -10,12 +9,16 @@ import { AF_INET, AF_INET6, AF_UNIX, decodeSockAddr, encodeSockAddr, type SockAd
 import { TcpSocket, UdpSocket, type NetPolicy } from '../net/inet.js';
 import { MSG_CTRUNC, MSG_DONTWAIT, MSG_NOSIGNAL, MSG_TRUNC, O_NONBLOCK, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_STREAM, Socket, type Later, type RecvResult } from '../net/socket.js';
 import { UNIX_BUF, UnixSocket, unixRegistry } from '../net/unix.js';
+import { bindPath, lookupPath } from '../net/unixpath.js';
 import type { Call } from './types.js';
 
 const SOCK_NONBLOCK = 0o4000, SOCK_CLOEXEC = 0o2000000;
 const SOL_SOCKET = 1, IPPROTO_IP = 0, IPPROTO_TCP = 6, IPPROTO_UDP = 17, IPPROTO_IPV6 = 41;
 const SCM_RIGHTS = 1, SCM_CREDENTIALS = 2;
 const SIGPIPE = 13;
+const MSG_OOB = 0x1, MSG_WAITFORONE = 0x10000, MSG_CMSG_CLOEXEC = 0x40000000;
+/** UIO_MAXIOV: the most messages one sendmmsg/recvmmsg handles. */
+const UIO_MAXIOV = 1024;
 const dec = new TextDecoder('latin1');
 
 /** The run's network policy (KernelOptions.net; 'host' when not set). */
@@ -25,6 +28,12 @@ function policy(c: Call): NetPolicy {
 
 function creds(c: Call) {
   return { pid: c.tg.pid, uid: c.kernel.creds.uid, gid: c.kernel.creds.gid };
+}
+
+/** The credentials of whichever task of this kernel is running (the sender of a write()). */
+function whoFor(c: Call): () => { pid: number; uid: number; gid: number } {
+  const k = c.kernel, fallback = c.tg;
+  return () => ({ pid: (k.current?.tg ?? fallback).pid, uid: k.creds.uid, gid: k.creds.gid });
 }
 
 function socketOf(c: Call, i: number): Socket {
@@ -39,7 +48,9 @@ function newSocket(c: Call, domain: number, type: number, protocol: number): Soc
   if (domain === AF_UNIX) {
     if (base !== SOCK_STREAM && base !== SOCK_DGRAM && base !== SOCK_SEQPACKET) throw new SysError(Errno.ESOCKTNOSUPPORT);
     if (protocol !== 0) throw new SysError(Errno.EPROTONOSUPPORT);
-    return new UnixSocket(base, flags, unixRegistry(c.kernel), creds(c));
+    const u = new UnixSocket(base, flags, unixRegistry(c.kernel), creds(c));
+    u.who = whoFor(c);
+    return u;
   }
   if (domain === AF_INET || domain === AF_INET6) {
     if (base === SOCK_STREAM) {
@@ -74,6 +85,7 @@ export function sys_socketpair(c: Call): SyscallResult {
   if (protocol !== 0) throw new SysError(Errno.EPROTONOSUPPORT);
   c.mem.check(sv, 8, 'w');
   const [a, b] = UnixSocket.pair(base, type & SOCK_NONBLOCK, unixRegistry(c.kernel), creds(c));
+  a.who = b.who = whoFor(c);
   const cloexec = (type & SOCK_CLOEXEC) !== 0;
   const fa = c.tg.fds.add(a, cloexec);
   let fb: number;
@@ -83,14 +95,19 @@ export function sys_socketpair(c: Call): SyscallResult {
   return 0;
 }
 
-/** Reads a sockaddr argument; for AF_UNIX also the registry key (abstract '@'+name, or the absolute path). */
-function readAddr(c: Call, addr: number, len: number): { a: SockAddr | { family: 0 }; key?: string } {
+/**
+ * Reads a sockaddr argument; for AF_UNIX also the registry key: '@' + the abstract name, or for a
+ * path name (lookup, i.e. connect/sendto) the key of the socket inode found there (ENOENT,
+ * ECONNREFUSED). bind makes its path key itself (bindPath).
+ */
+function readAddr(c: Call, addr: number, len: number, lookup = true): { a: SockAddr | { family: 0 }; key?: string } {
   if (len < 0 || len > 128) throw new SysError(Errno.EINVAL);
   const a = decodeSockAddr(c.read(addr, len));
   if (a.family !== AF_UNIX) return { a };
   if (!a.name.length) return { a };
   if (a.name[0] === 0) return { a, key: '@' + dec.decode(a.name) };
-  return { a, key: posix.resolve(c.tg.fs.cwd, new TextDecoder().decode(a.name)) };
+  if (!lookup) return { a };
+  return { a, key: lookupPath(c.kernel.vfs, c.tg.fs.cwd, new TextDecoder().decode(a.name)) };
 }
 
 /** Writes an address to (addr, *lenp) as Linux does: truncated to *lenp, *lenp = the full length. */
@@ -105,8 +122,18 @@ function writeAddr(c: Call, addr: number, lenp: number, a: SockAddr): void {
 
 export function sys_bind(c: Call): SyscallResult {
   const s = socketOf(c, 0);
-  const { a, key } = readAddr(c, c.num(1), c.i32(2));
+  const r = readAddr(c, c.num(1), c.i32(2), false);
+  const a = r.a;
+  let key = r.key;
   if (a.family !== s.domain) throw new SysError(s.domain === AF_UNIX ? Errno.EINVAL : Errno.EAFNOSUPPORT);
+  if (a.family === AF_UNIX && a.name.length && a.name[0] !== 0) {
+    const vfs = c.kernel.vfs, p = new TextDecoder().decode(a.name);
+    const owner = { uid: vfs.cred?.uid ?? vfs.owner.uid, gid: vfs.cred?.gid ?? vfs.owner.gid };
+    // As Linux: the node is made first (an existing name is EADDRINUSE even for a bound socket),
+    // then a socket that already has a name gives EINVAL and the new node goes again.
+    key = bindPath(vfs, c.tg.fs.cwd, p, 0o777 & ~c.tg.fs.umask, owner);
+    if (s instanceof UnixSocket && s.name) { vfs.unlink(c.tg.fs.cwd, p); throw new SysError(Errno.EINVAL); }
+  }
   return s.bind(a as SockAddr, key) as SyscallResult;
 }
 
@@ -182,7 +209,26 @@ function sent(c: Call, flags: number, attempt: () => WriteResult): SyscallResult
   return new Block((t) => sent(c, flags, () => b.resume(t)), { promise: b.promise, deadline: b.deadline, restart: b.restart, what: b.what, source: b });
 }
 
+/**
+ * MSG_OOB: TCP's urgent byte cannot be marked through Node, so a TCP send with MSG_OOB sends the
+ * bytes in band (what a peer with SO_OOBINLINE sees); the other socket types refuse it as Linux
+ * does (AF_UNIX as on a kernel without CONFIG_AF_UNIX_OOB).
+ */
+function checkOobSend(s: Socket, flags: number): void {
+  if ((flags & MSG_OOB) && !(s instanceof TcpSocket)) throw new SysError(Errno.EOPNOTSUPP);
+}
+
+/**
+ * recv with MSG_OOB: no urgent byte is ever pending here, so the stream sockets (TCP, AF_UNIX
+ * stream) give EINVAL as Linux does with none; datagram and seqpacket sockets EOPNOTSUPP.
+ */
+function checkOobRecv(s: Socket, flags: number): void {
+  if (!(flags & MSG_OOB)) return;
+  throw new SysError(s.type === SOCK_STREAM ? Errno.EINVAL : Errno.EOPNOTSUPP);
+}
+
 function sendImpl(c: Call, s: Socket, data: Uint8Array, flags: number, to?: { a: SockAddr | { family: 0 }; key?: string }, rights?: FileDescription[], cr?: { pid: number; uid: number; gid: number }): SyscallResult {
+  checkOobSend(s, flags);
   const block = !s.nonblock && !(flags & MSG_DONTWAIT);
   let dest: SockAddr | undefined;
   if (to && to.a.family !== 0) {
@@ -213,6 +259,7 @@ export function sys_recvfrom(c: Call): SyscallResult {
   const s = socketOf(c, 0);
   const buf = c.num(1), len = Math.min(c.num(2), 0x7fff_f000), flags = c.i32(3), addr = c.num(4), lenp = c.num(5);
   if (len) c.mem.check(buf, len, 'w');
+  checkOobRecv(s, flags);
   const block = !s.nonblock && !(flags & MSG_DONTWAIT);
   return then(s.recv(len, flags, block), (r) => recvInto(c, r, buf, addr, lenp, flags));
 }
@@ -230,9 +277,12 @@ function readMsgHdr(c: Call, p: number): MsgHdr {
 }
 
 export function sys_sendmsg(c: Call): SyscallResult {
-  const s = socketOf(c, 0);
-  const h = readMsgHdr(c, c.num(1));
-  const flags = c.i32(2);
+  return sendMsgAt(c, socketOf(c, 0), c.num(1), c.i32(2));
+}
+
+/** sendmsg of the msghdr at hp (sendmsg, and each message of sendmmsg). */
+function sendMsgAt(c: Call, s: Socket, hp: number, flags: number): SyscallResult {
+  const h = readMsgHdr(c, hp);
   const parts = h.iov.map(([b, l]) => (l ? c.read(b, l) : new Uint8Array(0)));
   const total = parts.reduce((n, p) => n + p.length, 0);
   const data = new Uint8Array(total);
@@ -254,7 +304,9 @@ export function sys_sendmsg(c: Call): SyscallResult {
     } else if (type === SCM_CREDENTIALS) {
       if (clen < 28) throw new SysError(Errno.EINVAL);
       const pid = c.mem.readU32(p + 16) | 0, uid = c.mem.readU32(p + 20), gid = c.mem.readU32(p + 24);
-      if (pid !== c.tg.pid || (uid !== c.kernel.creds.uid && c.kernel.creds.uid !== 0) || (gid !== c.kernel.creds.gid && c.kernel.creds.uid !== 0)) throw new SysError(Errno.EPERM);
+      // another pid needs CAP_SYS_ADMIN, another uid/gid CAP_SETUID/CAP_SETGID: uid 0 here
+      const root = c.kernel.creds.uid === 0;
+      if ((pid !== c.tg.pid && !root) || (uid !== c.kernel.creds.uid && !root) || (gid !== c.kernel.creds.gid && !root)) throw new SysError(Errno.EPERM);
       cr = { pid, uid, gid };
     } else throw new SysError(Errno.EINVAL);
     p += (clen + 7) & ~7;
@@ -270,10 +322,13 @@ export function sys_sendmsg(c: Call): SyscallResult {
 }
 
 export function sys_recvmsg(c: Call): SyscallResult {
-  const s = socketOf(c, 0);
-  const hp = c.num(1);
+  return recvMsgAt(c, socketOf(c, 0), c.num(1), c.i32(2));
+}
+
+/** recvmsg into the msghdr at hp (recvmsg, and each message of recvmmsg). */
+function recvMsgAt(c: Call, s: Socket, hp: number, flags: number): SyscallResult {
   const h = readMsgHdr(c, hp);
-  const flags = c.i32(2);
+  checkOobRecv(s, flags);
   const total = h.iov.reduce((n, [, l]) => n + l, 0);
   const block = !s.nonblock && !(flags & MSG_DONTWAIT);
   return then(s.recv(Math.min(total, 0x7fff_f000), flags, block), (r) => {
@@ -298,7 +353,7 @@ export function sys_recvmsg(c: Call): SyscallResult {
         dv.setBigUint64(0, BigInt(16 + fit * 4), true);
         dv.setInt32(8, SOL_SOCKET, true);
         dv.setInt32(12, SCM_RIGHTS, true);
-        for (let i = 0; i < fit; i++) dv.setInt32(16 + i * 4, c.tg.fds.add(r.rights[i].ref(), (flags & 0x40000000) !== 0), true);
+        for (let i = 0; i < fit; i++) dv.setInt32(16 + i * 4, c.tg.fds.add(r.rights[i].ref(), (flags & MSG_CMSG_CLOEXEC) !== 0), true);
         ctl.push(b);
         used += b.length;
       }
@@ -332,10 +387,67 @@ export function sys_recvmsg(c: Call): SyscallResult {
   });
 }
 
+// ---- sendmmsg / recvmmsg ---------------------------------------------------------------------
+
+/** struct mmsghdr: a msghdr (56 bytes) and the unsigned msg_len, padded to 64 (both arches). */
+const MMSG_SIZE = 64, MMSG_LEN = 56;
+
+/**
+ * Runs r (a value or a Block) and maps its outcome: ok(value) on success, err(error) when it
+ * throws a SysError (now or when the wait resumes).
+ */
+function settle(r: () => SyscallResult, ok: (v: number) => SyscallResult, err: (e: SysError) => SyscallResult): SyscallResult {
+  let v: SyscallResult;
+  try { v = r(); } catch (e) { if (e instanceof SysError) return err(e); throw e; }
+  if (v instanceof Block) {
+    const b = v;
+    return new Block((t) => settle(() => b.resume(t) as SyscallResult, ok, err), { promise: b.promise, deadline: b.deadline, restart: b.restart, what: b.what, source: b });
+  }
+  return ok(Number(v));
+}
+
+/**
+ * sendmmsg: sendmsg for each message in turn, msg_len written back; an error after the first
+ * message ends the call with the count so far (Linux drops that error).
+ */
+export function sys_sendmmsg(c: Call): SyscallResult {
+  const s = socketOf(c, 0);
+  const vec = c.num(1), vlen = Math.min(c.num(2) >>> 0, UIO_MAXIOV), flags = c.i32(3);
+  if (vlen) c.mem.check(vec, vlen * MMSG_SIZE, 'w');
+  const step = (i: number): SyscallResult => {
+    if (i >= vlen) return i;
+    return settle(() => sendMsgAt(c, s, vec + i * MMSG_SIZE, flags), (n) => { c.mem.writeU32(vec + i * MMSG_SIZE + MMSG_LEN, n); return step(i + 1); }, (e) => { if (i === 0) throw e; return i; });
+  };
+  return step(0);
+}
+
+/**
+ * recvmmsg: recvmsg for each message; MSG_WAITFORONE makes every receive after the first
+ * non-blocking; the timeout (checked after each message, as Linux does) ends the call early.
+ */
+export function sys_recvmmsg(c: Call): SyscallResult {
+  const s = socketOf(c, 0);
+  const vec = c.num(1), vlen = Math.min(c.num(2) >>> 0, UIO_MAXIOV), flags = c.i32(3), tsp = c.num(4);
+  let deadline: number | undefined;
+  if (tsp) {
+    const sec = c.mem.readU64(tsp), nsec = c.mem.readU64(tsp + 8);
+    if (sec < 0n || (sec >> 63n) !== 0n || nsec >= 1_000_000_000n) throw new SysError(Errno.EINVAL);
+    deadline = performance.now() + Number(sec) * 1000 + Number(nsec) / 1e6;
+  }
+  if (vlen) c.mem.check(vec, vlen * MMSG_SIZE, 'w');
+  const step = (i: number): SyscallResult => {
+    if (i >= vlen) return i;
+    if (i > 0 && deadline !== undefined && performance.now() >= deadline) return i;
+    const f = i > 0 && (flags & MSG_WAITFORONE) ? flags | MSG_DONTWAIT : flags;
+    return settle(() => recvMsgAt(c, s, vec + i * MMSG_SIZE, f & ~MSG_WAITFORONE), (n) => { c.mem.writeU32(vec + i * MMSG_SIZE + MMSG_LEN, n); return step(i + 1); }, (e) => { if (i === 0) throw e; return i; });
+  };
+  return step(0);
+}
+
 // ---- options -------------------------------------------------------------------------------
 
 const SO = { REUSEADDR: 2, TYPE: 3, ERROR: 4, SNDBUF: 7, RCVBUF: 8, KEEPALIVE: 9, LINGER: 13, PASSCRED: 16, PEERCRED: 17, RCVTIMEO: 20, SNDTIMEO: 21, ACCEPTCONN: 30, PROTOCOL: 38, DOMAIN: 39 };
-const TCP_NODELAY = 1;
+const TCP_NODELAY = 1, TCP_INFO = 11;
 
 export function sys_setsockopt(c: Call): SyscallResult {
   const s = socketOf(c, 0);
@@ -390,7 +502,8 @@ export function sys_getsockopt(c: Call): SyscallResult {
       case SO.PROTOCOL: return int(s.protocol);
       case SO.ACCEPTCONN: return int(s.listening ? 1 : 0);
       case SO.ERROR: { const e = s.pendingError; s.pendingError = 0; return int(e); }
-      case SO.SNDBUF: case SO.RCVBUF: return int(s.opts.get(`1:${name}`) ?? UNIX_BUF);
+      // defaults: net.core.[rw]mem_default; TCP's from tcp_rmem / tcp_wmem (131072 / 16384)
+      case SO.SNDBUF: case SO.RCVBUF: return int(s.opts.get(`1:${name}`) ?? (s instanceof TcpSocket ? (name === SO.RCVBUF ? 131072 : 16384) : UNIX_BUF));
       case SO.LINGER: { const b = new Uint8Array(8); const dv = new DataView(b.buffer); dv.setInt32(0, s.lingerOn, true); dv.setInt32(4, s.lingerSecs, true); return out(b); }
       case SO.RCVTIMEO: case SO.SNDTIMEO: {
         const ms = name === SO.RCVTIMEO ? s.rcvTimeoMs : s.sndTimeoMs;
@@ -412,6 +525,12 @@ export function sys_getsockopt(c: Call): SyscallResult {
     if (level === IPPROTO_TCP && !(s instanceof TcpSocket)) throw new SysError(Errno.EOPNOTSUPP);
     if (level === IPPROTO_IP && name === 2) return int(s.opts.get('0:2') ?? 64); // IP_TTL
     if (level === IPPROTO_TCP && name === 2) return int(s.opts.get('6:2') ?? 536); // TCP_MAXSEG
+    if (level === IPPROTO_TCP && name === TCP_INFO) {
+      // struct tcp_info as Linux 6.x returns it (232 bytes); only tcpi_state is known here.
+      const b = new Uint8Array(232);
+      b[0] = (s as TcpSocket).tcpState();
+      return out(b);
+    }
     return int(s.opts.get(`${level}:${name}`) ?? 0);
   }
   throw new SysError(Errno.ENOPROTOOPT);

@@ -111,6 +111,18 @@ int main(int argc, char **argv) {
   // /proc/uptime is read after sysinfo: sysinfo's whole seconds lie between it minus the time between the calls
   printf("uptime matches=%d procs>0=%d\n", (long)si.uptime <= (long)up && (long)si.uptime >= (long)up - 10, si.procs > 0);
 
+  // The raw calls libc routes elsewhere (getrlimit/setrlimit go through prlimit64 in musl and
+  // glibc), and the remaining set*id/capset calls with arguments that change nothing.
+  struct rlimit raw, viaprl;
+  long rg = syscall(SYS_getrlimit, RLIMIT_NOFILE, &raw);
+  prlimit(0, RLIMIT_NOFILE, NULL, &viaprl);
+  printf("raw getrlimit=%ld same=%d\n", rg, raw.rlim_cur == viaprl.rlim_cur && raw.rlim_max == viaprl.rlim_max);
+  printf("raw setrlimit=%ld\n", syscall(SYS_setrlimit, RLIMIT_NOFILE, &raw));
+  printf("setgid_same=%d setregid_none=%d\n", (int)syscall(SYS_setgid, getgid()), (int)syscall(SYS_setregid, -1, -1));
+  h.version = _LINUX_CAPABILITY_VERSION_3; h.pid = 0;
+  syscall(SYS_capget, &h, d);
+  printf("capset_same=%ld\n", syscall(SYS_capset, &h, d));
+
   struct utsname u;
   int ur = uname(&u);
   printf("uname=%d sysname=%s\n", ur, u.sysname);
