@@ -1,7 +1,7 @@
 // `--strace`: formats one syscall the way strace prints it, from the table's argument formats
 // (convention 11): `openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3`. Strings are
 // escaped like strace and cut at 32 bytes with "..." after the quote; paths are printed whole.
-import { ARCH_PRCTL, AT, CLOCK, FUTEX, GRND, IOCTL, MAP, PROT, RLIMIT, SEEK, SIG_HOW, openFlags, structLayouts } from '@elfbox/abi';
+import { ARCH_PRCTL, AT, CLOCK, CLONE, FUTEX, GRND, IOCTL, MAP, PROT, RLIMIT, SEEK, SIG_HOW, openFlags, structLayouts } from '@elfbox/abi';
 import type { AddressSpace, Arch } from '@elfbox/cpu';
 import { errnoMessage, errnoName } from './errors.js';
 import { S_IFMT } from './files/file.js';
@@ -15,6 +15,16 @@ export interface StraceEnv {
   arch: Arch;
   /** Pad the call to strace's return-value column (40), as strace does; default true. */
   align?: boolean;
+  /** strace -f's `[pid N] ` (pidPrefix): part of the line, so the return column counts it. */
+  prefix?: string;
+}
+
+/**
+ * strace -f prints `[pid %5u] ` before every line while it traces more than one task (its
+ * nprocs: threads count, a process stops counting at its `+++ exited` line, not when reaped).
+ */
+export function pidPrefix(tid: number, traced: number): string {
+  return traced > 1 ? `[pid ${String(tid).padStart(5)}] ` : '';
 }
 
 /** strace's default -a: "= ret" starts at this column when the call is shorter. */
@@ -124,7 +134,7 @@ function sigset(env: StraceEnv, p: bigint): string {
 }
 
 /** A signal mask value as strace prints it: [USR1 TERM], or ~[...] when more than half are set. */
-function sigsetValue(v: bigint): string {
+export function sigsetValue(v: bigint): string {
   const on: number[] = [];
   for (let s = 1; s <= 64; s++) if (v & (1n << BigInt(s - 1))) on.push(s);
   const name = (s: number) => signalName(s).replace(/^SIG/, '');
@@ -289,6 +299,10 @@ export function formatArg(fmt: ArgFormat, args: bigint[], i: number, ret: bigint
       const f = openFlagNames(i32 & ~3, env.arch);
       return f.startsWith('O_RDONLY|') ? f.slice(9) : f;
     }
+    case 'sfdflags': {
+      const known = i32 & (0o2000000 | 0o4000);
+      return known === 0 && i32 !== 0 ? `${hex(BigInt.asUintN(32, v))} /* SFD_??? */` : flagNames(i32 >>> 0, [['SFD_CLOEXEC', 0o2000000], ['SFD_NONBLOCK', 0o4000]]);
+    }
     case 'pipefds': {
       if (failed || ret === undefined) return ptr(v);
       try { return `[${env.mem.readU32(Number(v)) | 0}, ${env.mem.readU32(Number(v) + 4) | 0}]`; } catch { return hex(v); }
@@ -308,8 +322,86 @@ export function formatReturn(def: SyscallDef | undefined, ret: bigint | undefine
   return s.toString();
 }
 
+// ---- clone / clone3, printed as strace does: named arguments, shown by what the flags use ----
+
+const CLONE_TABLE: Array<[string, number]> = Object.entries(CLONE)
+  .filter(([k, v]) => k.startsWith('CLONE_') && k !== 'CLONE_DETACHED' && typeof v === 'number')
+  .map(([k, v]) => [k, v as number] as [string, number])
+  .sort((a, b) => a[1] - b[1]);
+const CLONE3_TABLE: Array<[string, number]> = [...CLONE_TABLE, ['CLONE_CLEAR_SIGHAND', 2 ** 32], ['CLONE_INTO_CGROUP', 2 ** 33]];
+
+function cloneFlagNames(flags: bigint, withSignal: boolean): string {
+  const sig = withSignal ? Number(flags & 0xffn) : 0;
+  const rest = withSignal ? flags & ~0xffn : flags;
+  const table = withSignal ? CLONE_TABLE.filter(([k]) => k !== 'CLONE_NEWTIME') : CLONE3_TABLE;
+  const parts = rest ? [flagNames(rest, table)] : [];
+  if (sig) parts.push(signalName(sig));
+  return parts.length ? parts.join('|') : '0';
+}
+
+/** The tid the kernel wrote at a CLONE_PARENT_SETTID pointer: `[1234]`. */
+function tidAt(env: StraceEnv, p: bigint, failed: boolean): string {
+  if (failed || p === 0n) return ptr(p);
+  try { return `[${env.mem.readU32(Number(p))}]`; } catch { return hex(p); }
+}
+
+/** clone(child_stack=..., flags=..., parent_tid=[tid], tls=..., child_tidptr=...): x86-64 passes (flags, stack, ptid, ctid, tls), aarch64 (flags, stack, ptid, tls, ctid). */
+export function formatCloneArgs(args: bigint[], ret: bigint | undefined, env: StraceEnv): string {
+  const flags = BigInt.asUintN(64, args[0]);
+  const [ctid, tls] = env.arch === 'aarch64' ? [args[4], args[3]] : [args[3], args[4]];
+  const failed = ret === undefined || (ret < 0n && ret > -4096n);
+  const out = [`child_stack=${ptr(args[1])}`, `flags=${cloneFlagNames(flags, true)}`];
+  const f = Number(flags & 0xffffffffn);
+  if (f & CLONE.CLONE_PARENT_SETTID) out.push(`parent_tid=${tidAt(env, args[2], failed)}`);
+  else if (f & CLONE.CLONE_PIDFD) out.push(`pidfd=${ptr(args[2])}`);
+  if (f & CLONE.CLONE_SETTLS) out.push(`tls=${ptr(tls)}`);
+  if (f & (CLONE.CLONE_CHILD_SETTID | CLONE.CLONE_CHILD_CLEARTID)) out.push(`child_tidptr=${ptr(ctid)}`);
+  return out.join(', ');
+}
+
+/** clone3({flags=..., child_tid=..., parent_tid=..., exit_signal=..., stack=..., stack_size=..., tls=...} => {parent_tid=[tid]}, size). */
+export function formatClone3Args(args: bigint[], ret: bigint | undefined, env: StraceEnv): string {
+  const p = Number(args[0]), size = BigInt.asUintN(64, args[1]);
+  const failed = ret === undefined || (ret < 0n && ret > -4096n);
+  let body: string;
+  let after = '';
+  try {
+    const rd = (o: number) => env.mem.readU64(p + o);
+    const flags = rd(0), pidfd = rd(8), childTid = rd(16), parentTid = rd(24), exitSignal = rd(32), stack = rd(40), stackSize = rd(48), tls = rd(56);
+    const f = Number(flags & 0xffffffffn);
+    const out = [`flags=${cloneFlagNames(flags, false)}`];
+    if (f & CLONE.CLONE_PIDFD) out.push(`pidfd=${ptr(pidfd)}`);
+    if (f & (CLONE.CLONE_CHILD_SETTID | CLONE.CLONE_CHILD_CLEARTID)) out.push(`child_tid=${ptr(childTid)}`);
+    if (f & CLONE.CLONE_PARENT_SETTID) out.push(`parent_tid=${ptr(parentTid)}`);
+    out.push(`exit_signal=${exitSignal === 0n ? '0' : signalName(Number(exitSignal))}`, `stack=${ptr(stack)}`, `stack_size=${hex(stackSize)}`);
+    if (f & CLONE.CLONE_SETTLS) out.push(`tls=${ptr(tls)}`);
+    body = `{${out.join(', ')}}`;
+    if (!failed && (f & CLONE.CLONE_PARENT_SETTID)) after = ` => {parent_tid=${tidAt(env, parentTid, false)}}`;
+  } catch {
+    body = ptr(args[0]);
+  }
+  return `${body}${after}, ${size}`;
+}
+
+/**
+ * What a handler recorded for its strace line (poll, select: arrays and sets are shown as the
+ * call saw them at entry, before it overwrote them): argument texts that replace the table's
+ * formats, and a suffix after the return value (`([{fd=3, revents=POLLIN}])`, `(Timeout)`),
+ * computed when the line is printed. Keyed by the call's argument array.
+ */
+export interface StraceNote {
+  /** A text, or a function of the return value for what the call writes (epoll_wait's events). */
+  args?: Array<string | ((ret: bigint | undefined) => string) | undefined>;
+  suffix?: (ret: bigint) => string;
+}
+export const straceNotes = new WeakMap<bigint[], StraceNote>();
+
 /** One strace line: name(args) = ret. ret undefined prints `= ?` (exit, exit_group). */
 export function formatSyscall(def: SyscallDef, args: bigint[], ret: bigint | undefined, env: StraceEnv): string {
+  if (def.name === 'clone' || def.name === 'clone3') {
+    const call = `${env.prefix ?? ''}${def.name}(${def.name === 'clone' ? formatCloneArgs(args, ret, env) : formatClone3Args(args, ret, env)})`;
+    return `${env.align === false ? call : call.padEnd(STRACE_COLUMN - 1)} = ${formatReturn(def, ret)}`;
+  }
   let fmts = def.args;
   const fi = fmts.indexOf('oflags');
   if (fi >= 0 && fmts[fi + 1] === 'mode') {
@@ -317,7 +409,12 @@ export function formatSyscall(def: SyscallDef, args: bigint[], ret: bigint | und
     const O = openFlags(env.arch);
     if (!(Number(BigInt.asUintN(32, args[fi])) & (O.O_CREAT | O.__O_TMPFILE))) fmts = fmts.slice(0, fi + 1);
   }
-  const a = fmts.map((f, i) => formatArg(f, args, i, ret, env));
-  const call = `${def.name}(${a.join(', ')})`;
-  return `${env.align === false ? call : call.padEnd(STRACE_COLUMN - 1)} = ${formatReturn(def, ret)}`;
+  const note = straceNotes.get(args);
+  const a = fmts.map((f, i) => {
+    const n = note?.args?.[i];
+    return typeof n === 'function' ? n(ret) : n ?? formatArg(f, args, i, ret, env);
+  });
+  const call = `${env.prefix ?? ''}${def.name}(${a.join(', ')})`;
+  const suffix = note?.suffix && ret !== undefined ? note.suffix(ret) : '';
+  return `${env.align === false ? call : call.padEnd(STRACE_COLUMN - 1)} = ${formatReturn(def, ret)}${suffix}`;
 }

@@ -3,6 +3,7 @@
 // formats it. mm owns the maps format (MM.formatMaps).
 import type { Kernel } from '../kernel.js';
 import type { ThreadGroup, Task } from '../task.js';
+import { formatSmaps } from '../mm/smaps.js';
 
 const enc = new TextEncoder();
 const nulJoin = (xs: string[]) => enc.encode(xs.map((x) => x + '\0').join(''));
@@ -30,6 +31,7 @@ function vmTotals(tg: ThreadGroup): { size: number; stack: number; data: number;
 function state(tg: ThreadGroup, t?: Task): string {
   const x = t ?? tg.leader;
   if (!tg.alive) return 'Z (zombie)';
+  if (tg.stopped !== undefined) return 'T (stopped)'; // job control (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU)
   return x?.block ? 'S (sleeping)' : 'R (running)';
 }
 
@@ -80,23 +82,9 @@ export function procStatm(tg: ThreadGroup): string {
   return `${p(vm.size)} ${p(vm.size)} ${p(vm.exe)} ${p(vm.exe)} 0 ${p(vm.data + vm.stack)} 0\n`;
 }
 
-/** /proc/<pid>/smaps: each maps line followed by its sizes (everything counted as resident). */
+/** /proc/<pid>/smaps: each maps line followed by its sizes (the mm counts the pages, mm/smaps.ts). */
 export function procSmaps(tg: ThreadGroup): string {
-  const lines = tg.mm.formatMaps().split('\n').filter(Boolean);
-  const out: string[] = [];
-  tg.mm.vmas.forEach((v, i) => {
-    const kb = Math.ceil((v.end - v.start) / 1024);
-    out.push(lines[i] ?? '');
-    for (const [n, val] of [['Size', kb], ['KernelPageSize', 4], ['MMUPageSize', 4], ['Rss', kb], ['Pss', kb], ['Shared_Clean', 0], ['Shared_Dirty', 0],
-      ['Private_Clean', 0], ['Private_Dirty', kb], ['Referenced', kb], ['Anonymous', v.kind === 'file' || v.kind === 'image' ? 0 : kb], ['LazyFree', 0],
-      ['AnonHugePages', 0], ['ShmemPmdMapped', 0], ['FilePmdMapped', 0], ['Shared_Hugetlb', 0], ['Private_Hugetlb', 0], ['Swap', 0], ['SwapPss', 0], ['Locked', 0]] as Array<[string, number]>) {
-      out.push(`${(n + ':').padEnd(16)}${String(val).padStart(8)} kB`);
-    }
-    out.push('THPeligible:    0');
-    const fl = [v.prot & 1 ? 'rd' : '', v.prot & 2 ? 'wr' : '', v.prot & 4 ? 'ex' : '', 'mr', 'mw', 'me', v.kind === 'stack' ? 'gd' : '', 'ac'].filter(Boolean);
-    out.push(`VmFlags: ${fl.join(' ')} `);
-  });
-  return out.join('\n') + (out.length ? '\n' : '');
+  return formatSmaps(tg.mm);
 }
 
 export function procLimits(tg: ThreadGroup): string {

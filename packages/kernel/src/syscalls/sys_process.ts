@@ -6,12 +6,15 @@ import { cloneState } from '@elfbox/cpu';
 import { Block, type SyscallResult } from '../block.js';
 import { Errno, SysError } from '../errors.js';
 import { ARG_MAX, MAX_ARG_STRLEN, execImage, resolveImage } from '../exec.js';
-import { CLD, SIGCHLD, addChildWaiter, exitCode, groupMembers, reapGroup, setVforkWait } from '../process.js';
+import { CLD, SIGCHLD, addChildTimes, addChildWaiter, childrenCpuNs, exitCode, groupMembers, reapGroup, setVforkWait } from '../process.js';
+import { groupCpuNs } from '../itimer.js';
 import { SI, UNBLOCKABLE } from '../signals.js';
-import { waitStatusOf, type ThreadGroup } from '../task.js';
+import { waitStatusOf, type SigInfo, type ThreadGroup } from '../task.js';
+import { PIDFD_NONBLOCK, PidFd } from '../pidfd.js';
+import { dropCtty, inheritCtty } from '../files/tty.js';
 import { processClone, sys_prctl as threadPrctl, type CloneArgs } from './sys_thread.js';
 import type { Call } from './types.js';
-import { dirStart } from './util.js';
+import { dirStart, putStruct } from './util.js';
 
 const has = (a: CloneArgs, f: number) => (a.flags & BigInt(f)) !== 0n;
 /** However high RLIMIT_NPROC is, the host keeps at most this many guest processes. */
@@ -26,8 +29,10 @@ export const MAX_PROCESSES = 2048;
  */
 export function forkProcess(c: Call, a: CloneArgs): SyscallResult {
   const k = c.kernel, parent = c.tg;
-  const unsupported = CLONE.CLONE_PIDFD | CLONE.CLONE_NEWNS | CLONE.CLONE_NEWPID | CLONE.CLONE_NEWUSER | CLONE.CLONE_NEWNET | CLONE.CLONE_NEWUTS | CLONE.CLONE_NEWIPC | CLONE.CLONE_NEWCGROUP;
+  const unsupported = CLONE.CLONE_NEWNS | CLONE.CLONE_NEWPID | CLONE.CLONE_NEWUSER | CLONE.CLONE_NEWNET | CLONE.CLONE_NEWUTS | CLONE.CLONE_NEWIPC | CLONE.CLONE_NEWCGROUP;
   if ((a.flags & BigInt(unsupported)) !== 0n) throw new SysError(Errno.EINVAL);
+  // CLONE_PIDFD: not with CLONE_DETACHED, nor with CLONE_PARENT_SETTID at the same address (clone's shared slot)
+  if (has(a, CLONE.CLONE_PIDFD) && (has(a, CLONE.CLONE_DETACHED) || (has(a, CLONE.CLONE_PARENT_SETTID) && a.pidfd === a.parentTid))) throw new SysError(Errno.EINVAL);
   const nproc = parent.rlimits.get(RLIMIT.RLIMIT_NPROC)?.[0];
   const count = [...k.groups.values()].length;
   // Unlike Linux, root is bound as well: every guest user is unprivileged towards the host.
@@ -55,6 +60,7 @@ export function forkProcess(c: Call, a: CloneArgs): SyscallResult {
   child.exitSignal = a.exitSignal;
   child.fds = has(a, CLONE.CLONE_FILES) ? parent.fds : parent.fds.clone();
   child.fs = has(a, CLONE.CLONE_FS) ? parent.fs : parent.fs.clone();
+  inheritCtty(parent, child);
   child.sighand = has(a, CLONE.CLONE_SIGHAND) ? parent.sighand : parent.sighand.clone();
   if ((a.flags & CLONE.CLONE_CLEAR_SIGHAND) !== 0n) {
     for (const s of child.sighand.actions) if (s.handler > 1n) { s.handler = 0n; s.flags = 0n; s.mask = 0n; s.restorer = 0n; }
@@ -65,10 +71,16 @@ export function forkProcess(c: Call, a: CloneArgs): SyscallResult {
   child.argv = parent.argv;
   child.envp = parent.envp;
   t.altstack = has(a, CLONE.CLONE_VM) && !has(a, CLONE.CLONE_VFORK) ? undefined : c.task.altstack && { ...c.task.altstack };
+  let pidfd = -1;
   try {
+    if (has(a, CLONE.CLONE_PIDFD)) {
+      pidfd = parent.fds.add(new PidFd(k, child, 0), true);
+      c.mem.writeU32(Number(a.pidfd), pidfd);
+    }
     if (has(a, CLONE.CLONE_PARENT_SETTID)) c.mem.writeU32(Number(a.parentTid), child.pid);
     if (has(a, CLONE.CLONE_CHILD_SETTID)) mm.mem.writeU32(Number(a.childTid), child.pid);
   } catch (e) {
+    if (pidfd >= 0) parent.fds.close(pidfd);
     child.exitSignal = 0;
     k.exitGroup(child, { code: 0 });
     reapGroup(k, child);
@@ -142,7 +154,7 @@ export function sys_execveat(c: Call): SyscallResult {
 const WNOHANG = 1, WUNTRACED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x1000000;
 const WNOTHREAD = 0x20000000, WALL = 0x40000000, WCLONE = 0x80000000 | 0;
 
-type Selector = { kind: 'any' } | { kind: 'pid'; pid: number } | { kind: 'pgid'; pgid: number };
+type Selector = { kind: 'any' } | { kind: 'pid'; pid: number } | { kind: 'pgid'; pgid: number } | { kind: 'pidfd'; tg: ThreadGroup };
 
 interface Found {
   child: ThreadGroup;
@@ -155,6 +167,7 @@ function findChild(tg: ThreadGroup, sel: Selector, opts: number): Found | 'none'
   for (const ch of tg.children) {
     if (sel.kind === 'pid' && ch.pid !== sel.pid) continue;
     if (sel.kind === 'pgid' && ch.pgid !== sel.pgid) continue;
+    if (sel.kind === 'pidfd' && ch !== sel.tg) continue;
     const isClone = ch.exitSignal !== SIGCHLD;
     if (!(opts & WALL) && isClone !== ((opts & WCLONE) !== 0)) continue;
     any = true;
@@ -175,7 +188,7 @@ function waitFor(c: Call, sel: Selector, opts: number, report: (f: Found | undef
     if (f !== 'none') {
       const v = report(f);
       if (!(opts & WNOWAIT)) {
-        if (f.kind === 'exited') reapGroup(k, f.child);
+        if (f.kind === 'exited') { addChildTimes(tg, f.child); reapGroup(k, f.child); }
         else f.child.waitReport = undefined;
       }
       return v;
@@ -186,6 +199,15 @@ function waitFor(c: Call, sel: Selector, opts: number, report: (f: Found | undef
     return b;
   };
   return attempt();
+}
+
+/**
+ * The rusage wait4/waitid report: the child's CPU time (guest instructions, see itimer.ts) plus
+ * that of the descendants it waited for, as user time; no system time, no maxrss (one host process).
+ */
+function putChildRusage(c: Call, addr: number, f: Found): void {
+  const ns = BigInt(Math.round(groupCpuNs(f.child) + childrenCpuNs(f.child)));
+  putStruct(c, 'rusage', addr, { 'ru_utime.tv_sec': ns / 1_000_000_000n, 'ru_utime.tv_usec': (ns % 1_000_000_000n) / 1000n });
 }
 
 function waitStatus(f: Found): number {
@@ -202,7 +224,7 @@ export function sys_wait4(c: Call): SyscallResult {
   return waitFor(c, sel, options | WEXITED, (f) => {
     if (!f) return 0;
     if (statusAddr) c.mem.writeU32(statusAddr, waitStatus(f));
-    if (ru) c.write(ru, new Uint8Array(144));
+    if (ru) putChildRusage(c, ru, f);
     return f.child.pid;
   });
 }
@@ -212,11 +234,19 @@ export function sys_waitid(c: Call): SyscallResult {
   if (options & ~(WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT | WNOTHREAD | WALL | WCLONE)) throw new SysError(Errno.EINVAL);
   if (!(options & (WEXITED | WUNTRACED | WCONTINUED))) throw new SysError(Errno.EINVAL);
   let sel: Selector;
+  let nonblock = false;
   if (idtype === 0) sel = { kind: 'any' };
+  else if (idtype === 3) { // P_PIDFD; a PIDFD_NONBLOCK pidfd makes the wait WNOHANG, with EAGAIN for "nothing yet"
+    if (id < 0) throw new SysError(Errno.EINVAL);
+    const pf = pidfdOf(c, id);
+    sel = { kind: 'pidfd', tg: pf.target };
+    nonblock = (pf.flags & PIDFD_NONBLOCK) !== 0 && !(options & WNOHANG);
+  }
   else if (idtype === 1) { if (id <= 0) throw new SysError(Errno.EINVAL); sel = { kind: 'pid', pid: id }; }
   else if (idtype === 2) { if (id < 0) throw new SysError(Errno.EINVAL); sel = { kind: 'pgid', pgid: id === 0 ? c.tg.pgid : id }; }
   else throw new SysError(Errno.EINVAL);
-  return waitFor(c, sel, options, (f) => {
+  return waitFor(c, sel, nonblock ? options | WNOHANG : options, (f) => {
+    if (!f && nonblock) throw new SysError(Errno.EAGAIN);
     const b = new Uint8Array(128);
     const dv = new DataView(b.buffer);
     if (f) {
@@ -231,7 +261,7 @@ export function sys_waitid(c: Call): SyscallResult {
       dv.setInt32(24, status, true);
     }
     if (info) c.write(info, b);
-    if (ru) c.write(ru, new Uint8Array(144));
+    if (ru && f) putChildRusage(c, ru, f); // only when a child was reported (Linux)
     return 0;
   });
 }
@@ -275,6 +305,7 @@ export function sys_setsid(c: Call): SyscallResult {
   if ([...c.kernel.groups.values()].some((g) => g.alive && g.pgid === tg.pid)) throw new SysError(Errno.EPERM);
   tg.sid = tg.pid;
   tg.pgid = tg.pid;
+  dropCtty(tg); // a new session has no controlling terminal
   return tg.pid;
 }
 
@@ -289,7 +320,11 @@ export function sys_kill(c: Call): SyscallResult {
   if (sig < 0 || sig > 64) throw new SysError(Errno.EINVAL);
   const k = c.kernel;
   let targets: ThreadGroup[];
-  if (pid > 0) { const g = k.groups.get(pid); targets = g && g.alive ? [g] : []; }
+  if (pid > 0) {
+    const g = k.groups.get(pid);
+    if (g && !g.alive) return 0; // a zombie still exists: the signal is accepted and has no effect
+    targets = g ? [g] : [];
+  }
   else if (pid === 0) targets = groupMembers(k, c.tg.pgid);
   else if (pid === -1) targets = [...k.groups.values()].filter((g) => g.alive && g.pid !== 1 && g !== c.tg);
   else {
@@ -325,4 +360,72 @@ export function sys_prctl(c: Call): SyscallResult {
     default:
       return threadPrctl(c);
   }
+}
+
+// ---- pidfds (../pidfd.ts) ----------------------------------------------------------------------
+
+/** The PidFd behind fd argument i: EBADF for a closed fd or any other kind of file. */
+function pidfdOf(c: Call, fd: number): PidFd {
+  const f = c.tg.fds.get(fd);
+  if (!(f instanceof PidFd)) throw new SysError(Errno.EBADF);
+  return f;
+}
+
+/**
+ * pidfd_open(pid, flags): a close-on-exec pidfd for a process (a zombie too). EINVAL for pid <= 0
+ * or unknown flags (PIDFD_THREAD is not implemented), ESRCH when no such process exists, ENOENT
+ * for a thread that is not its group's leader (Linux 6.9+).
+ */
+export function sys_pidfd_open(c: Call): SyscallResult {
+  const pid = c.i32(0), flags = c.u32(1);
+  if (flags & ~PIDFD_NONBLOCK || pid <= 0) throw new SysError(Errno.EINVAL);
+  const g = c.kernel.groups.get(pid);
+  if (!g) throw new SysError(c.kernel.tasks.has(pid) ? Errno.ENOENT : Errno.ESRCH);
+  return c.tg.fds.add(new PidFd(c.kernel, g, flags), true);
+}
+
+const PIDFD_SIGNAL_THREAD = 1, PIDFD_SIGNAL_THREAD_GROUP = 2, PIDFD_SIGNAL_PROCESS_GROUP = 4;
+
+/**
+ * pidfd_send_signal(pidfd, sig, info, flags): kill() through a pidfd; the scope flags (one at
+ * most) pick the thread, the process (default) or its process group. ESRCH once the process was
+ * reaped; a zombie takes the signal and ignores it (0), as kill(2). With info, si_signo must be
+ * sig, and only the caller itself may be sent si_code >= 0 or SI_TKILL (EPERM).
+ */
+export function sys_pidfd_send_signal(c: Call): SyscallResult {
+  const sig = c.i32(1), infoAddr = c.num(2), flags = c.u32(3);
+  const scopes = PIDFD_SIGNAL_THREAD | PIDFD_SIGNAL_THREAD_GROUP | PIDFD_SIGNAL_PROCESS_GROUP;
+  if (flags & ~scopes || (flags & (flags - 1)) !== 0) throw new SysError(Errno.EINVAL);
+  const pf = pidfdOf(c, c.i32(0));
+  const k = c.kernel, tg = pf.target;
+  let info: SigInfo = { signo: sig, code: flags & PIDFD_SIGNAL_THREAD ? SI.SI_TKILL : SI.SI_USER, pid: c.tg.pid, uid: k.creds.uid };
+  if (infoAddr) {
+    const b = c.read(infoAddr, 128);
+    const dv = new DataView(b.buffer, b.byteOffset, 128);
+    if (dv.getInt32(0, true) !== sig) throw new SysError(Errno.EINVAL);
+    const code = dv.getInt32(8, true);
+    if ((tg !== c.tg || flags & (PIDFD_SIGNAL_THREAD | PIDFD_SIGNAL_PROCESS_GROUP)) && (code >= 0 || code === SI.SI_TKILL)) throw new SysError(Errno.EPERM);
+    info = { signo: sig, code, errno: dv.getInt32(4, true), pid: dv.getInt32(16, true), uid: dv.getUint32(20, true), value: dv.getBigUint64(24, true) };
+  }
+  if (!pf.exists) throw new SysError(Errno.ESRCH);
+  if (sig < 0 || sig > 64) throw new SysError(Errno.EINVAL);
+  if (!tg.alive) return 0;
+  if (flags & PIDFD_SIGNAL_PROCESS_GROUP) for (const g of groupMembers(k, tg.pgid)) k.sendSignal(g, info);
+  else k.sendSignal(tg, info, flags & PIDFD_SIGNAL_THREAD ? tg.leader : undefined);
+  return 0;
+}
+
+/**
+ * pidfd_getfd(pidfd, targetfd, flags): a close-on-exec duplicate, in the caller's table, of the
+ * target's fd (the same open file description). EINVAL for flags, ESRCH once it has exited,
+ * EBADF for a closed targetfd. No ptrace check: every guest
+ * process is the same user.
+ */
+export function sys_pidfd_getfd(c: Call): SyscallResult {
+  const fd = c.i32(1), flags = c.u32(2);
+  if (flags) throw new SysError(Errno.EINVAL);
+  const pf = pidfdOf(c, c.i32(0));
+  if (!pf.target.alive) throw new SysError(Errno.ESRCH); // a zombie too (Linux 6.18)
+  const f = pf.target.fds.get(fd);
+  return c.tg.fds.add(f.ref(), true);
 }

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerBackend, run } from '../../src/api.js';
@@ -30,7 +31,7 @@ function build(cc: string, flags: string[], tag: string): string | undefined {
   return out;
 }
 
-const MODES = ['status', 'vfork', 'exec', 'pipeline', 'orphan', 'group', 'sigchld'];
+const MODES = ['status', 'vfork', 'exec', 'pipeline', 'orphan', 'group', 'sigchld', 'rusage'];
 
 const SCRIPT = `echo start
 echo one two three | tr ' ' '\\n' | sort -r
@@ -65,7 +66,7 @@ echo abc | { read v; echo "v=$v"; }
 cat /dev/null | head -1; echo "ec=$?"
 set -- a b c; for x; do printf '%s.' "$x"; done; echo
 sh -c 'kill -TERM $$'; echo "sig=$?"
-sh -c 'kill -STOP $$' & sleep 0.2; kill -CONT $!; wait $!; echo "stopcont=$?"
+sh -c 'kill -STOP $$' & p=$!; until [ "$(cut -d' ' -f3 /proc/$p/stat)" = T ]; do sleep 0.05; done; kill -CONT $p; wait $p; echo "stopcont=$?"
 exec 3>"$D/out3.txt"; echo tofd3 >&3; exec 3>&-; cat "$D/out3.txt"
 echo end
 `;
@@ -99,6 +100,11 @@ beforeAll(async () => {
   muslBin = build('musl-gcc', ['-static', '-O1'], 'musl-x86_64');
   a64Bin = build('aarch64-linux-gnu-gcc', ['-static', '-O1'], 'glibc-aarch64');
   if (muslBin) for (const m of MODES) native[m] = nativeRun(muslBin, [muslBin, ...modeArgs(m, join(dir, 'n'))].slice(1));
+  if (muslBin) {
+    // natively under a pty (python's pty.spawn makes it the session's controlling terminal)
+    const t = spawnSync('python3', ['-c', 'import pty,sys; pty.spawn(sys.argv[1:])', muslBin, 'tty'], { encoding: 'utf8', timeout: 30_000 });
+    if (t.status === 0) native.tty = { out: t.stdout.replaceAll('\r\n', '\n'), status: 0 };
+  }
   if (existsSync(BUSYBOX)) {
     native.script = nativeRun(BUSYBOX, ['sh', join(dir, 'script.sh')], { PATH: '/usr/bin:/bin', D: dir });
     native.exit3 = nativeRun(BUSYBOX, ['sh', '-c', 'exit 3']);
@@ -126,6 +132,18 @@ describe('our process tests: elfbox == native (x86-64 musl, TypeScript CPU)', ()
   });
 });
 
+describe('tcgetpgrp / tcsetpgrp (TIOCGPGRP / TIOCSPGRP) on the controlling terminal', () => {
+  it('elfbox with a terminal as stdout == native under a pty', async (ctx) => {
+    if (!muslBin || !native.tty) ctx.skip();
+    let out = '';
+    const term = new Writable({ write(chunk, _enc, cb) { out += chunk.toString(); cb(); } });
+    Object.assign(term, { isTTY: true, columns: 80, rows: 24 });
+    const r = await run({ path: muslBin!, argv: [muslBin!, 'tty'], stdout: term, stderr: 'capture', cpu: 'ts' });
+    expect(out).toBe(native.tty.out);
+    expect(r.status).toBe(0);
+  });
+});
+
 describe('fork on the Unicorn backend (one engine per address space)', () => {
   for (const m of ['status', 'pipeline', 'vfork']) {
     it(m, async (ctx) => {
@@ -140,7 +158,7 @@ describe('fork on the Unicorn backend (one engine per address space)', () => {
 
 describe('the same program for aarch64 under elfbox prints what x86-64 prints natively', () => {
   // qemu-aarch64 is no oracle here: it cannot exec without binfmt_misc and ignores subreapers.
-  for (const m of ['status', 'exec', 'pipeline', 'orphan', 'group']) {
+  for (const m of ['status', 'exec', 'pipeline', 'orphan', 'group', 'rusage']) {
     it(m, async (ctx) => {
       if (!a64Bin || !muslBin) ctx.skip();
       const r = await elfbox(a64Bin!, [a64Bin!, ...modeArgs(m, join(dir, 'a'))]);

@@ -10,6 +10,8 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <termios.h>
+#include <sys/times.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -280,6 +282,70 @@ static void nproc(void) {
   kill(0, SIGKILL);
 }
 
+// wait4's rusage and RUSAGE_CHILDREN: a grandchild burns CPU, the child waits for it and exits;
+// the parent's wait4 reports both (Linux's RUSAGE_BOTH of the child), getrusage and times() agree.
+static void usage(void) {
+  pid_t p = fork();
+  if (p == 0) {
+    pid_t g = fork();
+    if (g == 0) {
+      volatile unsigned long x = 0;
+      for (unsigned long i = 0; i < 20000000; i++) x += i;
+      _exit(0);
+    }
+    int st;
+    waitpid(g, &st, 0);
+    _exit(0);
+  }
+  struct rusage before, ru, after;
+  getrusage(RUSAGE_CHILDREN, &before);
+  memset(&ru, 0xff, sizeof ru);
+  int st;
+  pid_t w = wait4(p, &st, 0, &ru);
+  getrusage(RUSAGE_CHILDREN, &after);
+  long us = ru.ru_utime.tv_sec * 1000000L + ru.ru_utime.tv_usec;
+  long b = before.ru_utime.tv_sec * 1000000L + before.ru_utime.tv_usec;
+  long a = after.ru_utime.tv_sec * 1000000L + after.ru_utime.tv_usec;
+  printf("wait4 %d, child+grandchild utime > 0: %d, usec < 1e6: %d\n", w == p, us > 0, ru.ru_utime.tv_usec >= 0 && ru.ru_utime.tv_usec < 1000000);
+  printf("RUSAGE_CHILDREN before 0: %d, after == wait4's: %d\n", b == 0, a == us);
+  struct tms t;
+  times(&t);
+  printf("times cutime == RUSAGE_CHILDREN in ticks: %d\n", (long)t.tms_cutime == a / (1000000 / sysconf(_SC_CLK_TCK)));
+  // WNOHANG with nothing to report: Linux leaves the rusage untouched
+  p = fork();
+  if (p == 0) { pause(); _exit(0); }
+  memset(&ru, 0xff, sizeof ru);
+  w = wait4(p, &st, WNOHANG, &ru);
+  printf("WNOHANG: %d, rusage untouched: %d\n", w, ru.ru_utime.tv_sec == -1 && ru.ru_maxrss == -1);
+  kill(p, SIGKILL);
+  waitpid(p, &st, 0);
+}
+
+// tcgetpgrp / tcsetpgrp on the controlling terminal (stdout must be one: run under a pty)
+static void tty(void) {
+  printf("foreground is my group: %d\n", tcgetpgrp(1) == getpgrp());
+  signal(SIGTTOU, SIG_IGN); // a background group's tcsetpgrp would stop it otherwise
+  pid_t p = fork();
+  if (p == 0) { setpgid(0, 0); pause(); _exit(0); }
+  setpgid(p, p);
+  printf("tcsetpgrp(child's group): %d\n", tcsetpgrp(1, p));
+  printf("foreground is the child's group: %d\n", tcgetpgrp(1) == p);
+  pid_t gone = fork();
+  if (gone == 0) _exit(0);
+  int st;
+  waitpid(gone, &st, 0);
+  errno = 0;
+  int r = tcsetpgrp(1, gone);
+  printf("a group that does not exist: %d errno %d\n", r, errno);
+  errno = 0;
+  r = tcsetpgrp(1, -1);
+  printf("negative: %d errno %d\n", r, errno);
+  r = tcsetpgrp(1, getpgrp());
+  printf("back to mine: %d, foreground is my group: %d\n", r, tcgetpgrp(1) == getpgrp());
+  kill(p, SIGKILL);
+  waitpid(p, &st, 0);
+}
+
 int main(int argc, char **argv) {
   self = argv[0];
   setvbuf(stdout, 0, _IOLBF, 0);
@@ -304,6 +370,8 @@ int main(int argc, char **argv) {
   else if (!strcmp(mode, "group")) groups();
   else if (!strcmp(mode, "sigchld")) sigchld();
   else if (!strcmp(mode, "nproc")) nproc();
+  else if (!strcmp(mode, "rusage")) usage();
+  else if (!strcmp(mode, "tty")) tty();
   else if (!strcmp(mode, "xexec")) { // fork and exec another program (of either arch) with "hello"
     pid_t p = fork();
     if (p == 0) { execl(argv[2], argv[2], "hello", (char *)0); _exit(127); }
