@@ -11,6 +11,12 @@ export interface ArchAdapter {
   /** The six raw argument registers as unsigned 64-bit values. */
   syscallArgs(cpu: Cpu): bigint[];
   setReturn(cpu: Cpu, v: bigint): void;
+  /** setReturn for an integer |v| < 2^53 (small results, -errno, addresses) without BigInt. */
+  setReturnNum(cpu: Cpu, v: number): void;
+  /** Register indices (Cpu.getReg) of the syscall number, the six arguments and the result. */
+  readonly nrReg: number;
+  readonly argRegs: readonly number[];
+  readonly retReg: number;
   /** Bytes between the pc after the syscall instruction and the instruction itself. */
   readonly syscallInsnLen: number;
   /** Rewinds the pc so the syscall instruction runs again (restart after a signal). */
@@ -19,14 +25,19 @@ export interface ArchAdapter {
   setSp(cpu: Cpu, v: bigint): void;
 }
 
-const X86_ARGS = [X86.rdi, X86.rsi, X86.rdx, X86.r10, X86.r8, X86.r9];
+const X86_ARGS: readonly number[] = Object.freeze([X86.rdi, X86.rsi, X86.rdx, X86.r10, X86.r8, X86.r9]);
+const A64_ARGS: readonly number[] = Object.freeze([0, 1, 2, 3, 4, 5]);
 
 export const X86_64_ADAPTER: ArchAdapter = {
   arch: 'x86_64',
   numbers: SYSCALLS_X86_64,
-  syscallNr: (cpu) => Number(BigInt.asUintN(32, cpu.getReg(X86.rax))),
+  syscallNr: (cpu) => cpu.getRegLo32(X86.rax),
   syscallArgs: (cpu) => X86_ARGS.map((r) => BigInt.asUintN(64, cpu.getReg(r))),
   setReturn: (cpu, v) => cpu.setReg(X86.rax, BigInt.asUintN(64, v)),
+  setReturnNum: (cpu, v) => cpu.setRegNum(X86.rax, v),
+  nrReg: X86.rax,
+  argRegs: X86_ARGS,
+  retReg: X86.rax,
   syscallInsnLen: 2, // 0f 05
   rewindSyscall(cpu) { cpu.setPc(cpu.getPc() - 2); },
   getSp: (cpu) => cpu.getReg(X86.rsp),
@@ -36,9 +47,13 @@ export const X86_64_ADAPTER: ArchAdapter = {
 export const AARCH64_ADAPTER: ArchAdapter = {
   arch: 'aarch64',
   numbers: SYSCALLS_AARCH64,
-  syscallNr: (cpu) => Number(BigInt.asUintN(32, cpu.getReg(8))),
-  syscallArgs: (cpu) => [0, 1, 2, 3, 4, 5].map((r) => BigInt.asUintN(64, cpu.getReg(r))),
+  syscallNr: (cpu) => cpu.getRegLo32(8),
+  syscallArgs: (cpu) => A64_ARGS.map((r) => BigInt.asUintN(64, cpu.getReg(r))),
   setReturn: (cpu, v) => cpu.setReg(0, BigInt.asUintN(64, v)),
+  setReturnNum: (cpu, v) => cpu.setRegNum(0, v),
+  nrReg: 8,
+  argRegs: A64_ARGS,
+  retReg: 0,
   syscallInsnLen: 4, // svc #0
   rewindSyscall(cpu) { cpu.setPc(cpu.getPc() - 4); },
   getSp: (cpu) => cpu.getReg(A64_SP),

@@ -50,6 +50,9 @@ export class FakeCpu implements Cpu {
 
   getReg(i: number): bigint { return this.regs[i]; }
   setReg(i: number, v: bigint): void { this.regs[i] = BigInt.asUintN(64, v); }
+  getRegLo32(i: number): number { return Number(this.regs[i] & 0xffffffffn); }
+  getRegHi32(i: number): number { return Number(this.regs[i] >> 32n); }
+  setRegNum(i: number, v: number): void { this.setReg(i, BigInt(v)); }
   getPc(): number { return this.pc; }
   setPc(pc: number): void { this.pc = pc; }
   getTls(): bigint { return this.tls; }
