@@ -3,15 +3,59 @@ import {
   AddressSpace, MemoryFault, PERM_X, PERM_MAPPED, LOW_LIMIT, PAGE_SIZE,
   type Cpu, type CpuState, type StopReason, type SyscallEntry, type X86State,
 } from '@elfbox/cpu';
-import { decodeBlock, genBlock } from './translate.js';
+import { decodeBlock, genBlock, genRegion, endsBlockOp, type BlockInfo } from './translate.js';
+import type { Insn } from './decoder.js';
 import { K_RAW, flagsOf } from './flags.js';
 import * as RT from './runtime.js';
 import * as SSE from './sse-rt.js';
 import * as X87 from './x87-rt.js';
+import { sharedCache, type TranslationCache, type Factory } from './tcache.js';
 
-type BlockFn = ((c: X86Cpu) => number) & { npc?: number; nfn?: BlockFn };
+type BlockFn = ((c: X86Cpu) => number) & { npc?: number; nfn?: BlockFn; hot: number; factory?: Factory };
+
+/**
+ * Default for X86Cpu.hotThreshold: ELFBOX_X86_HOT=N (dispatches of a block after which it is
+ * retranslated as a region, see promote), else 0 = regions off. Off by default because regions
+ * measured slower on short workloads (see the README).
+ */
+const HOT = (() => {
+  const v = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.ELFBOX_X86_HOT;
+  const n = v === undefined || v === '' ? 0 : Number(v);
+  return Number.isInteger(n) && n >= 0 ? n : 0;
+})();
+const MAX_REGION_BLOCKS = 16;
+const JC_MASK = 4095;
+const MAX_REGION_INSNS = 400;
+
+/**
+ * ELFBOX_X86_PROF=1: per-phase times of translation (decode, JS generation, new Function, first
+ * execution of each block: V8's lazy compile + first Ignition run) summed over the process and
+ * printed to stderr at exit. Off: one constant test per translation and per first execution.
+ */
+const PROF: { n: number; dec: number; gen: number; comp: number; first: number; srcChars: number; hits: number; cached: number; disp: number } | null = (() => {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined>; on?(e: string, f: () => void): void; stderr?: { write(s: string): void } } }).process;
+  if (!proc?.env?.ELFBOX_X86_PROF) return null;
+  const p = { n: 0, dec: 0, gen: 0, comp: 0, first: 0, srcChars: 0, hits: 0, cached: 0, disp: 0 };
+  proc.on?.('exit', () => proc.stderr?.write(`x86 translation: ${p.n} blocks, ${p.srcChars} JS chars; decode ${p.dec.toFixed(1)} ms, ` +
+    `generate ${p.gen.toFixed(1)} ms, new Function ${p.comp.toFixed(1)} ms; ${p.hits} from the cache in ${p.cached.toFixed(1)} ms; first run ${p.first.toFixed(1)} ms; ${p.disp} more dispatches\n`));
+  return p;
+})();
+const now = (): number => globalThis.performance.now();
 
 const YIELD: StopReason = { kind: 'yield' };
+const BUDGET: StopReason = { kind: 'budget' };
+
+/** ELFBOX_X86_DUMP=FILE appends every translated block's JS source to FILE (debugging, profiling). */
+const DUMP: ((pc: number, src: string) => void) | null = (() => {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined>; getBuiltinModule?: (m: string) => unknown } }).process;
+  const file = proc?.env?.ELFBOX_X86_DUMP;
+  const fs = file ? (proc?.getBuiltinModule?.('node:fs') as { appendFileSync(f: string, s: string): void } | undefined) : undefined;
+  if (!file || !fs) return null;
+  return (pc, src) => fs.appendFileSync(file, `// block 0x${pc.toString(16)}\n${src}\n`);
+})();
+
+/** The rate of the guest's TSC (rdtsc / rdtscp), a nominal 3 GHz. */
+export const TSC_HZ = 3_000_000_000;
 
 export class X86Cpu implements Cpu {
   readonly arch = 'x86_64' as const;
@@ -48,11 +92,22 @@ export class X86Cpu implements Cpu {
   readonly cpu: Cpu = this;
   readonly mh: RT.MemHelpers;
   private readonly blocks = new Map<number, BlockFn>();
+  /** Direct-mapped cache of blocks: pc tags (-1 empty) and functions. */
+  private readonly jcPc = new Float64Array(JC_MASK + 1).fill(-1);
+  private readonly jcFn: Array<BlockFn | undefined> = new Array(JC_MASK + 1).fill(undefined);
   private readonly pageBlocks = new Map<number, number[]>();
   private readonly helpers: Record<string, unknown>;
   private readonly helperNames: string[];
+  /** Matches the helper names (whole identifiers) in a block's source. */
+  private readonly helperRe: RegExp;
+  /** Process-wide translation cache (see tcache.ts), or null when off. */
+  tcache: TranslationCache | null;
   /** Count of blocks translated (for tests and benchmarks). */
   translations = 0;
+  /** Count of hot blocks retranslated as regions. */
+  regions = 0;
+  /** Dispatches after which a block is retranslated as a region (0: never); for blocks translated from now on. */
+  hotThreshold = HOT;
 
   constructor(readonly mem: AddressSpace, readonly entry: SyscallEntry) {
     this.mh = RT.makeMemHelpers(mem);
@@ -68,6 +123,8 @@ export class X86Cpu implements Cpu {
       SSE, X87,
     };
     this.helperNames = Object.keys(this.helpers);
+    this.helperRe = new RegExp(`\\b(?:${this.helperNames.join('|')})\\b`, 'g');
+    this.tcache = sharedCache(import.meta.url);
     mem.codeWriteListeners.push(this.listener);
   }
 
@@ -79,13 +136,20 @@ export class X86Cpu implements Cpu {
     let pc = this.rip;
     const blocks = this.blocks;
     let prev: BlockFn | null = null;
+    let gen = this.linkGen;
     for (;;) {
-      if (this.ic >= this.lim) { this.rip = pc; return { kind: 'budget' }; }
+      if (this.ic >= this.lim) { this.rip = pc; return BUDGET; }
       // One-entry successor cache per block (links are cleared whenever a translation is dropped).
       let f: BlockFn | undefined;
       if (prev !== null && prev.npc === pc) f = prev.nfn!;
       else {
-        f = blocks.get(pc);
+        // Direct-mapped cache in front of the Map (returns and indirect jumps miss the link).
+        const slot: number = (pc ^ (pc >>> 12)) & JC_MASK;
+        if (this.jcPc[slot] === pc) f = this.jcFn[slot];
+        else {
+          f = blocks.get(pc);
+          if (f !== undefined) { this.jcPc[slot] = pc; this.jcFn[slot] = f; }
+        }
         if (f === undefined) {
           this.rip = pc;
           const t = this.translate(pc);
@@ -94,12 +158,26 @@ export class X86Cpu implements Cpu {
         }
         if (prev !== null) { prev.npc = pc; prev.nfn = f; }
       }
+      if (PROF && f.hot === -2) {
+        f.hot = -1;
+        const t0 = now(), n = f(this);
+        PROF.first += now() - t0;
+        if (n < 0) return this.stopReason!;
+        pc = n;
+        if (this.linkGen !== gen) { gen = this.linkGen; prev = null; } else prev = f;
+        continue;
+      }
+      if (f.hot > 0 && --f.hot === 0) {
+        const g = this.promote(pc);
+        if (g !== null) { f = g; prev = null; }
+      }
+      // A block that stops sets c.rip itself; this.rip is written only when run() returns.
+      if (PROF) PROF.disp++;
       const n = f(this);
       if (n < 0) return this.stopReason!;
       pc = n;
-      this.rip = pc;
-      prev = this.linkGen === this.runGen ? f : null;
-      this.runGen = this.linkGen;
+      // A translation dropped meanwhile (self-modifying code) may have been this block's link target.
+      if (this.linkGen !== gen) { gen = this.linkGen; prev = null; } else prev = f;
     }
   }
 
@@ -126,6 +204,18 @@ export class X86Cpu implements Cpu {
   };
 
   private translate(pc: number): BlockFn | null {
+    const t0 = PROF ? now() : 0;
+    const tc = this.tcache;
+    if (tc !== null) {
+      // Same guest bytes at pc as a block translated before (this process or an earlier run).
+      const e = tc.lookup(pc, this.fetch);
+      if (e !== null) {
+        const fn = this.compile({ pc, end: pc + e.bytes.length, pcs: [], src: e.src, sysNr: e.sysNr, blockEnds: [[pc, pc + e.bytes.length]] }, tc.factoryOf(e, this.prelude(e.src)));
+        if (PROF) { PROF.cached += now() - t0; PROF.hits++; fn.hot = -2; }
+        else fn.hot = this.hotThreshold <= 0 || e.endsSys ? -1 : this.hotThreshold;
+        return fn;
+      }
+    }
     let insns;
     try {
       insns = decodeBlock({ fetch: this.fetch }, pc);
@@ -136,26 +226,136 @@ export class X86Cpu implements Cpu {
       }
       throw e;
     }
+    let t1 = 0;
+    if (PROF) { t1 = now(); PROF.dec += t1 - t0; }
     const info = genBlock(insns, pc);
-    const sys = info.sysNr >= 0 ? this.entry.handlerFor?.(info.sysNr) : undefined;
-    const prelude = `const {${this.helperNames.join(',')}}=H;`;
-    let fn: BlockFn;
-    try {
-      fn = new Function('H', 'SYS', prelude + info.src)(this.helpers, sys ?? null) as BlockFn;
-    } catch (e) {
-      throw new Error(`x86 translator produced bad JS at 0x${pc.toString(16)}: ${(e as Error).message}\n${info.src}`);
+    if (PROF) { const t2 = now(); PROF.gen += t2 - t1; PROF.srcChars += info.src.length; }
+    const endsSys = insns[insns.length - 1].op === 0x105;
+    const fn = this.compile(info);
+    if (tc && fn.factory) {
+      const bytes = new Uint8Array(info.end - pc);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = this.fetch(pc + i);
+      tc.store(pc, bytes, info.sysNr, endsSys, info.src, fn.factory);
     }
+    if (PROF) fn.hot = -2; // first run timed in run()
+    else fn.hot = this.hotThreshold <= 0 || endsSys ? -1 : this.hotThreshold;
+    return fn;
+  }
+
+  /**
+   * Retranslates the hot block at pc together with the blocks it reaches by direct jumps and
+   * fall-through that have run before (so were translated), into one function (genRegion):
+   * transfers between them no longer return to run(), and registers and flags stay in locals.
+   * Blocks that end in a syscall join only as the entry. Returns null when there is nothing to join.
+   */
+  private promote(pc: number): BlockFn | null {
+    const list: Insn[][] = [];
+    const seen = new Set<number>([pc]);
+    const queue = [pc];
+    let count = 0;
+    while (queue.length && list.length < MAX_REGION_BLOCKS) {
+      const p = queue.shift()!;
+      let insns: Insn[];
+      try { insns = decodeBlock({ fetch: this.fetch }, p); } catch { continue; }
+      const last = insns[insns.length - 1];
+      if (p !== pc && (last.op === 0x105 || last.bad)) continue;
+      // A block that loops on itself is already one tight JS loop; joined into a region it ran
+      // slower (measured: matmul's inner loop), so it neither starts nor joins one.
+      const next = last.pc + last.len, o = last.op;
+      const branch = (o >= 0x70 && o < 0x80) || (o >= 0x180 && o < 0x190) || (o >= 0xe0 && o <= 0xe3) || o === 0xe9 || o === 0xeb;
+      if (branch && next + last.imm === p) { if (p === pc) return null; continue; }
+      if (count + insns.length > MAX_REGION_INSNS && list.length) break;
+      count += insns.length;
+      list.push(insns);
+      const succ: number[] = [];
+      if ((o >= 0x70 && o < 0x80) || (o >= 0x180 && o < 0x190) || (o >= 0xe0 && o <= 0xe3)) succ.push(next + last.imm, next);
+      else if (o === 0xe9 || o === 0xeb) succ.push(next + last.imm);
+      else if (insns.length >= 64 && !endsBlockOp(last)) succ.push(next);
+      for (const t of succ) if (!seen.has(t) && this.blocks.has(t)) { seen.add(t); queue.push(t); }
+    }
+    const old = this.blocks.get(pc);
+    if (list.length < 2) return null;
+    // A block that runs into another region block's start ends there (a transfer inside the
+    // function) instead of carrying a second copy of that code.
+    const starts = new Set(list.map((b) => b[0].pc));
+    const succs = new Map<number, number[]>();
+    for (let i = 0; i < list.length; i++) {
+      const j = list[i].findIndex((d, k) => k > 0 && starts.has(d.pc));
+      if (j > 0) { succs.set(list[i][0].pc, [list[i][j].pc]); list[i] = list[i].slice(0, j); continue; }
+      const last = list[i][list[i].length - 1], next = last.pc + last.len, o = last.op;
+      const t: number[] = [];
+      if ((o >= 0x70 && o < 0x80) || (o >= 0x180 && o < 0x190) || (o >= 0xe0 && o <= 0xe3)) t.push(next + last.imm, next);
+      else if (o === 0xe9 || o === 0xeb) t.push(next + last.imm);
+      else if (!endsBlockOp(last)) t.push(next);
+      succs.set(list[i][0].pc, t);
+    }
+    // Keep only the blocks on a cycle through the entry (the loop the hot block is in): other
+    // hot code gains less than a bigger function costs to compile and re-optimise.
+    const keep = new Set<number>([pc]);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const b of list) {
+        const p = b[0].pc;
+        if (!keep.has(p) && succs.get(p)!.some((t) => keep.has(t))) { keep.add(p); grew = true; }
+      }
+    }
+    if (keep.size < 2) return null;
+    const kept = list.filter((b) => keep.has(b[0].pc));
+    const fn = this.compile(genRegion(kept, pc));
+    fn.hot = -1;
+    if (old) { old.npc = -1; old.nfn = undefined; }
+    // Links of other blocks may still lead to the single-block translation: forget them all.
+    for (const f of this.blocks.values()) { f.npc = -1; f.nfn = undefined; }
+    this.linkGen++;
+    this.regions++;
+    return fn;
+  }
+
+  /**
+   * Binds the helpers a block's source names as consts of its factory. Only those: destructuring
+   * all ~50 for every block was 20-35% of `new Function` time in a replay of busybox sed's 2860
+   * blocks (which use 1.2 on average); in the real run the gain is about 5-10% of that phase.
+   */
+  private prelude(src: string): string {
+    const used = src.match(this.helperRe);
+    return used === null ? '' : `const {${[...new Set(used)].join(',')}}=H;`;
+  }
+
+  /**
+   * Installs the translation of info: its factory (compiled here with new Function unless given,
+   * e.g. from the translation cache) is called with this CPU's helpers and the bound syscall handler.
+   */
+  private compile(info: BlockInfo, factory?: Factory): BlockFn {
+    const pc = info.pc;
+    const sys = info.sysNr >= 0 ? this.entry.handlerFor?.(info.sysNr) : undefined;
+    const t0 = PROF ? now() : 0;
+    const fresh = factory === undefined;
+    if (factory === undefined) {
+      try {
+        factory = new Function('H', 'SYS', this.prelude(info.src) + info.src) as Factory;
+      } catch (e) {
+        throw new Error(`x86 translator produced bad JS at 0x${pc.toString(16)}: ${(e as Error).message}\n${info.src}`);
+      }
+    }
+    const fn = factory(this.helpers, sys ?? null) as BlockFn;
+    fn.factory = factory;
+    if (PROF && fresh) { PROF.comp += now() - t0; PROF.n++; }
     this.translations++;
+    if (DUMP) DUMP(pc, info.src);
     fn.npc = -1;
-    const last = Math.max(pc, info.end - 1);
-    for (let a = Math.floor(pc / PAGE_SIZE) * PAGE_SIZE; a <= last; a += PAGE_SIZE) {
-      this.mem.markCode(a);
-      const p = Math.floor(a / PAGE_SIZE);
-      let l = this.pageBlocks.get(p);
-      if (!l) { l = []; this.pageBlocks.set(p, l); }
-      l.push(pc);
+    for (const [b, e] of info.blockEnds) {
+      const last = Math.max(b, e - 1);
+      for (let a = Math.floor(b / PAGE_SIZE) * PAGE_SIZE; a <= last; a += PAGE_SIZE) {
+        this.mem.markCode(a);
+        const p = Math.floor(a / PAGE_SIZE);
+        let l = this.pageBlocks.get(p);
+        if (!l) { l = []; this.pageBlocks.set(p, l); }
+        if (l[l.length - 1] !== pc) l.push(pc);
+      }
     }
     this.blocks.set(pc, fn);
+    const slot = (pc ^ (pc >>> 12)) & JC_MASK;
+    this.jcPc[slot] = pc; this.jcFn[slot] = fn;
     return fn;
   }
 
@@ -174,6 +374,7 @@ export class X86Cpu implements Cpu {
       dropped = true;
     }
     if (dropped) {
+      this.jcPc.fill(-1); this.jcFn.fill(undefined);
       // Successor links may point at dropped blocks: clear them all.
       for (const f of this.blocks.values()) { f.npc = -1; f.nfn = undefined; }
       this.linkGen++;
@@ -181,7 +382,6 @@ export class X86Cpu implements Cpu {
   }
   /** Bumped when translations are dropped; run() then forgets the block it came from. */
   private linkGen = 0;
-  private runGen = 0;
 
   invalidate(addr: number, len: number): void {
     if (len <= 0) return;
@@ -191,10 +391,21 @@ export class X86Cpu implements Cpu {
 
   // ---- registers ----------------------------------------------------------------------------
 
+  // The syscall path reads six registers and writes one per call: a value below 2^32 takes one
+  // BigInt conversion (measured: BigInt() of a double above 2^32 costs more than the shift and
+  // or of two uint32 conversions); setReg converts values below 2^53 with one Number().
   getReg(i: number): bigint {
-    return (BigInt(this.R[2 * i + 1] >>> 0) << 32n) | BigInt(this.R[2 * i] >>> 0);
+    const lo = this.R[2 * i] >>> 0, hi = this.R[2 * i + 1];
+    if (hi === 0) return BigInt(lo);
+    return (BigInt(hi >>> 0) << 32n) | BigInt(lo);
   }
   setReg(i: number, v: bigint): void {
+    if (v >= -9007199254740991n && v <= 9007199254740991n) {
+      const n = Number(v);
+      this.R[2 * i] = n | 0; // ToInt32: n mod 2^32, also for negative n
+      this.R[2 * i + 1] = Math.floor(n / 4294967296) | 0;
+      return;
+    }
     const u = BigInt.asUintN(64, v);
     this.R[2 * i] = Number(u & 0xffffffffn) | 0;
     this.R[2 * i + 1] = Number(u >> 32n) | 0;
@@ -211,8 +422,22 @@ export class X86Cpu implements Cpu {
     this.fo = K_RAW * 4 + 2; this.fr = v & 0x8d5; this.df = v & 0x400; this.acflag = v & 0x40000;
   }
 
-  /** Virtual TSC: monotonic, derived from the instruction count. */
-  tsc(extra: number): number { return (this.ic + extra) * 3 + 1000000; }
+  /**
+   * The TSC: a constant-rate counter at TSC_HZ from the host's monotonic clock (as a constant,
+   * invariant TSC is on Linux machines), starting near 0 when this Cpu is made; strictly
+   * increasing between reads. Real time, so the vDSO converts it to clock time exactly. (The
+   * argument, the instructions retired in the block so far, is not needed by a time-based TSC.)
+   */
+  tsc(_extra: number): number {
+    const now = Math.floor(((typeof performance !== 'undefined' ? performance.now() : Date.now()) - this.tscOrigin) * (TSC_HZ / 1000)) + 1000000;
+    this.lastTsc = now > this.lastTsc ? now : this.lastTsc + 1;
+    return this.lastTsc;
+  }
+  private readonly tscOrigin = typeof performance !== 'undefined' ? performance.now() : Date.now();
+  private lastTsc = 0;
+  /** Cpu.counter: what rdtsc reads now. */
+  counter(): bigint { return BigInt(this.tsc(0)); }
+  readonly counterHz = TSC_HZ;
 
   setMxcsr(v: number): void { this.mxcsr = v & 0xffff; }
 
@@ -270,10 +495,20 @@ export class X86Cpu implements Cpu {
   }
 
   destroy(): void {
+    this.tcache?.flush();
     this.blocks.clear();
+    this.jcPc.fill(-1); this.jcFn.fill(undefined);
     this.pageBlocks.clear();
     const i = this.mem.codeWriteListeners.indexOf(this.listener);
     if (i >= 0) this.mem.codeWriteListeners.splice(i, 1);
   }
   private listener = (page: number, count: number): void => this.dropPages(page, count);
+
+  // ---- number register accessors (Cpu.getRegLo32/getRegHi32/setRegNum: the syscall path, no BigInt)
+  getRegLo32(i: number): number { return this.R[2 * i] >>> 0; }
+  getRegHi32(i: number): number { return this.R[2 * i + 1] >>> 0; }
+  setRegNum(i: number, v: number): void {
+    this.R[2 * i] = v | 0; // ToInt32: v mod 2^32, exact for |v| < 2^53, negative v too
+    this.R[2 * i + 1] = Math.floor(v / 4294967296) | 0;
+  }
 }

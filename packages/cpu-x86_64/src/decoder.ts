@@ -75,6 +75,10 @@ const TWO: Array<[boolean, number] | null> = new Array(256).fill(null);
   for (let b = 0xe0; b < 0xe4; b++) ONE[b] = [false, I_B];
   ONE[0xe8] = [false, I_Z]; ONE[0xe9] = [false, I_Z]; ONE[0xeb] = [false, I_B];
   ONE[0xf4] = [false, I_NONE]; ONE[0xf5] = [false, I_NONE];
+  // in/out/ins/outs: valid encodings that fault (#GP) in user mode.
+  for (let b = 0xe4; b < 0xe8; b++) ONE[b] = [false, I_B];
+  for (let b = 0xec; b < 0xf0; b++) ONE[b] = [false, I_NONE];
+  for (let b = 0x6c; b < 0x70; b++) ONE[b] = [false, I_NONE];
   ONE[0xf6] = [true, I_F6]; ONE[0xf7] = [true, I_F7];
   for (let b = 0xf8; b < 0xfe; b++) ONE[b] = [false, I_NONE];
   ONE[0xfe] = [true, I_NONE]; ONE[0xff] = [true, I_NONE];

@@ -308,6 +308,27 @@ describe('exits', () => {
     m = runAsm('nop\nint3');
     expect(m.stop).toEqual({ kind: 'breakpoint', pc: CODE + 2 });
   });
+  it('privileged instructions (hlt, cli, sti, int n, in/out/ins/outs) are #GP faults at the instruction, int 0x80 is illegal', () => {
+    for (const insn of ['hlt', 'cli', 'sti', 'int 0x21', 'in al, dx', 'out 0x80, al', 'in eax, 0x60', 'insb', 'outsd']) {
+      const m = runAsm(`mov ebx, 7\nnop\n${insn}\nmov ebx, 9`);
+      expect(m.stop, insn).toEqual({ kind: 'fault', pc: CODE + 6, addr: 0, access: 'r', mapped: true });
+      expect(m.cpu.getReg(3), insn).toBe(7n);
+      expect(m.cpu.getPc(), insn).toBe(CODE + 6);
+    }
+    const m = runAsm('nop\nint 0x80');
+    expect(m.stop).toMatchObject({ kind: 'illegal', pc: CODE + 1 });
+  });
+  it('getReg / setReg round-trip 64-bit values (the number fast path and the BigInt one)', () => {
+    const m = machine(asm('nop'));
+    const vals = [0n, 1n, -1n, -38n, 0x7fffffffn, 0x80000000n, 0xffffffffn, 0x100000000n, (1n << 53n) - 1n, 1n << 53n,
+      -(1n << 53n) + 1n, -(1n << 53n), (1n << 63n), (1n << 64n) - 1n, 1n << 64n, -(1n << 63n), 0x123456789abcdef0n, 5n << 70n];
+    for (let i = 0; i < 16; i++) {
+      for (const v of vals) {
+        m.cpu.setReg(i, v);
+        expect(m.cpu.getReg(i)).toBe(BigInt.asUintN(64, v));
+      }
+    }
+  });
   it('jumping into unmapped memory is an execute fault', () => {
     const m = runAsm('mov rax, 0x90000000\njmp rax');
     expect(m.stop).toEqual({ kind: 'fault', pc: 0x90000000, addr: 0x90000000, access: 'x', mapped: false });

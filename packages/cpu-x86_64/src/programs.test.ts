@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildC, runStatic } from './test-util/shim.js';
+import type { X86Cpu } from './cpu.js';
 
 const dir = fileURLToPath(new URL('./programs/', import.meta.url));
 const PROGRAMS = ['hello', 'strings', 'algo', 'fp'];
@@ -22,5 +23,18 @@ describe('static programs give native output', () => {
         expect(r.status).toBe(0);
       });
     }
+  }
+  // Regions (hot blocks retranslated together with their successors, off by default) on every
+  // block that runs twice: the same programs must still give native output.
+  for (const name of PROGRAMS) {
+    it(`${name} (gcc) with regions after 2 dispatches`, () => {
+      const exe = buildC(`${name}`, readFileSync(dir + name + '.c', 'utf8'), 'gcc');
+      const native = execFileSync(exe, ['a1', 'b2'], { encoding: 'utf8' });
+      const r = runStatic(exe, [exe, 'a1', 'b2'], 2e9, { hot: 2 });
+      expect(r.stop).toBeNull();
+      expect(r.stdout).toBe(native);
+      expect(r.status).toBe(0);
+      expect((r.cpu as X86Cpu).regions).toBeGreaterThan(10);
+    });
   }
 });

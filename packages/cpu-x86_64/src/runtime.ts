@@ -67,6 +67,29 @@ export function makeMemHelpers(mem: AddressSpace) {
       if (a >= 0 && a <= 4294967288 && (a & 4095) <= 4088 && (P[a >>> 12] & WRITE_FAST_MASK) === PERM_W) { DV.setInt32(a, l, true); DV.setInt32(a + 4, h, true); }
       else slowSt(a, 8, l, h);
     },
+    /** 16 bytes at a into X[i..i+3] (int32 lanes), checked; nothing is written on a fault. */
+    ld128(a: number, X: Int32Array, i: number): void {
+      if (a >= 0 && a <= 4294967280 && (a & 4095) <= 4080 && (P[a >>> 12] & 1)) {
+        X[i] = DV.getInt32(a, true); X[i + 1] = DV.getInt32(a + 4, true);
+        X[i + 2] = DV.getInt32(a + 8, true); X[i + 3] = DV.getInt32(a + 12, true);
+        return;
+      }
+      const b = mem.read(a, 16);
+      const dv = new DataView(b.buffer, b.byteOffset, 16);
+      for (let k = 0; k < 4; k++) X[i + k] = dv.getInt32(4 * k, true);
+    },
+    /** X[i..i+3] to the 16 bytes at a, checked (all or nothing). */
+    st128(a: number, X: Int32Array, i: number): void {
+      if (a >= 0 && a <= 4294967280 && (a & 4095) <= 4080 && (P[a >>> 12] & WRITE_FAST_MASK) === PERM_W) {
+        DV.setInt32(a, X[i], true); DV.setInt32(a + 4, X[i + 1], true);
+        DV.setInt32(a + 8, X[i + 2], true); DV.setInt32(a + 12, X[i + 3], true);
+        return;
+      }
+      const b = new Uint8Array(16);
+      const dv = new DataView(b.buffer);
+      for (let k = 0; k < 4; k++) dv.setInt32(4 * k, X[i + k], true);
+      mem.write(a, b);
+    },
     /** Reads n bytes (n <= 16) into out (checked). */
     ldBytes(a: number, out: Uint8Array, n: number): void {
       if (a >= 0 && a + n <= LOW_LIMIT && (P[a >>> 12] & PERM_R) && (P[(a + n - 1) >>> 12] & PERM_R)) {
@@ -220,9 +243,14 @@ export function mul64lo(al: number, ah: number, bl: number, bh: number): void {
 
 /** Low 64 bits of a 64x64 multiply, S.f = CF|OF when the signed product overflows. */
 export function imul64(al: number, ah: number, bl: number, bh: number): void {
-  mul64lo(al, ah, bl, bh);
-  const p = sbig64(al, ah) * sbig64(bl, bh);
-  S.f = BigInt.asIntN(64, p) !== p ? CF | OF : 0;
+  // Signed high qword = unsigned high qword - (a<0 ? b : 0) - (b<0 ? a : 0) (mod 2^64); the
+  // product fits in 64 bits when that high qword is the sign extension of the low one.
+  mulu128(al, ah, bl, bh);
+  let xl = S.lo2, xh = S.hi2;
+  if (ah < 0) { const n = (xl - bl) | 0; xh = (xh - bh - ((xl >>> 0) < (bl >>> 0) ? 1 : 0)) | 0; xl = n; }
+  if (bh < 0) { const n = (xl - al) | 0; xh = (xh - ah - ((xl >>> 0) < (al >>> 0) ? 1 : 0)) | 0; xl = n; }
+  const sx = S.hi >> 31;
+  S.f = xl !== sx || xh !== sx ? CF | OF : 0;
 }
 
 /** Unsigned 64x64 -> 128 in numbers: S.lo S.hi (low qword), S.lo2 S.hi2 (high qword). */

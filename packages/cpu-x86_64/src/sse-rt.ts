@@ -8,7 +8,11 @@ export class SimdIllegal extends Error {}
 export interface Xc {
   X32: Int32Array; XU8: Uint8Array; XF32: Float32Array; XF64: Float64Array; XDV: DataView;
   mxcsr: number;
-  mh: { ldBytes(a: number, out: Uint8Array, n: number): void; stBytes(a: number, src: Uint8Array, n: number): void };
+  mh: {
+    ldBytes(a: number, out: Uint8Array, n: number): void; stBytes(a: number, src: Uint8Array, n: number): void;
+    ld32(a: number): number; st32(a: number, v: number): void; st64(a: number, l: number, h: number): void;
+    ld128(a: number, X: Int32Array, i: number): void; st128(a: number, X: Int32Array, i: number): void;
+  };
 }
 
 const tmp = new Uint8Array(16);
@@ -18,13 +22,24 @@ const f32b = new Float32Array(1), i32f = new Int32Array(f32b.buffer);
 
 // ---- loads / stores -------------------------------------------------------------------------------
 export function ld(c: Xc, a: number, n: number): void {
-  c.mh.ldBytes(a, tmp, n);
+  const X = c.X32, mh = c.mh;
+  if (n === 16) { mh.ld128(a, X, 64); return; }
+  if (n === 8) { const l = mh.ld32(a), h = mh.ld32(a + 4); X[64] = l; X[65] = h; X[66] = 0; X[67] = 0; return; }
+  if (n === 4) { X[64] = mh.ld32(a); X[65] = 0; X[66] = 0; X[67] = 0; return; }
+  mh.ldBytes(a, tmp, n);
   c.XU8.set(tmp.subarray(0, n), 256);
   if (n < 16) c.XU8.fill(0, 256 + n, 272);
 }
 /** Stores n bytes of register r starting at byte off. */
 export function st(c: Xc, a: number, r: number, n: number, off: number): void {
-  c.mh.stBytes(a, c.XU8.subarray(r * 16 + off, r * 16 + off + n), n);
+  const X = c.X32, mh = c.mh;
+  if ((off & 3) === 0) {
+    const i = r * 4 + (off >> 2);
+    if (n === 16) { mh.st128(a, X, i); return; }
+    if (n === 8) { mh.st64(a, X[i], X[i + 1]); return; }
+    if (n === 4) { mh.st32(a, X[i]); return; }
+  }
+  mh.stBytes(a, c.XU8.subarray(r * 16 + off, r * 16 + off + n), n);
 }
 export function ldAligned(c: Xc, a: number): void {
   if (a % 16) throw new GpAlign();
@@ -37,7 +52,10 @@ export function stAligned(c: Xc, a: number, r: number): void {
 export class GpAlign extends Error { constructor() { super('misaligned SSE access'); } }
 
 // ---- moves --------------------------------------------------------------------------------------------
-export function mov(c: Xc, d: number, s: number): void { c.X32.copyWithin(d * 4, s * 4, s * 4 + 4); }
+export function mov(c: Xc, d: number, s: number): void {
+  const X = c.X32; const a = X[s * 4], b = X[s * 4 + 1], e = X[s * 4 + 2], f = X[s * 4 + 3];
+  X[d * 4] = a; X[d * 4 + 1] = b; X[d * 4 + 2] = e; X[d * 4 + 3] = f;
+}
 export function movss(c: Xc, d: number, s: number): void { c.X32[d * 4] = c.X32[s * 4]; }
 export function movssZ(c: Xc, d: number, s: number): void { const v = c.X32[s * 4]; c.X32.fill(0, d * 4, d * 4 + 4); c.X32[d * 4] = v; }
 export function movsd(c: Xc, d: number, s: number): void { c.X32[d * 4] = c.X32[s * 4]; c.X32[d * 4 + 1] = c.X32[s * 4 + 1]; }
@@ -532,6 +550,27 @@ function isSnan32(c: Xc, r: number, lane: number): boolean {
 const DE = 2;
 const den64 = (x: number) => x !== 0 && Math.abs(x) < MIN_NORMAL64;
 const den32 = (x: number) => x !== 0 && Math.abs(x) < MIN_NORMAL32;
+// Exactness tests for the translator's inline addsd/subsd/mulsd/divsd (round-to-nearest, normal
+// operands and result): true when the rounded JS result r is the exact value, so PE stays clear.
+// false also means "not decided here" (operands outside the range where the residuals are exact):
+// the caller then takes the full helper.
+/** a + b == r exactly (TwoSum residual is zero). */
+export function exAdd(a: number, b: number, r: number): boolean {
+  const bv = r - a, av = r - bv;
+  return (a - av) + (b - bv) === 0;
+}
+/** a * b == r exactly (Dekker's TwoProduct residual is zero). */
+export function exMul(a: number, b: number, r: number): boolean {
+  if (out(a) || out(b) || out(r)) return false;
+  const A = a * 134217729, ah = A - (A - a), al = a - ah;
+  const B = b * 134217729, bh = B - (B - b), bl = b - bh;
+  return ((ah * bh - r) + ah * bl + al * bh) + al * bl === 0;
+}
+/** a / b == r exactly (r * b is exactly a). */
+export function exDiv(a: number, b: number, r: number): boolean {
+  return r * b === a && exMul(r, b, a);
+}
+
 function arith64(c: Xc, d: number, s: number, lanes: number, k: number): void {
   for (let l = 0; l < lanes; l++) {
     if (isSnan64(c, d, l) || isSnan64(c, s, l)) c.mxcsr |= IE;

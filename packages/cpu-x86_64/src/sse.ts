@@ -91,10 +91,88 @@ function prefixKey(d: Insn): string {
   return d.rep === 0xf3 ? 'F3' : d.rep === 0xf2 ? 'F2' : d.p66 ? '66' : '';
 }
 
+// Inline forms (no helper call) for the moves and scalar double arithmetic that compiled
+// floating-point loops are made of. XI / XF are the block's Int32Array / Float64Array views of
+// the XMM file (declared by genBlock when used).
+const MIN_NORMAL = '2.2250738585072014e-308';
+/** JS condition: v is zero or a finite normal double (so not NaN, infinite or denormal). */
+const normalOrZero = (v: string) => `(${v}===0||(${v}>=${MIN_NORMAL}?${v}<Infinity:${v}<=-${MIN_NORMAL}&&${v}>-Infinity))`;
+const normal = (v: string) => `(${v}>=${MIN_NORMAL}?${v}<Infinity:${v}<=-${MIN_NORMAL}&&${v}>-Infinity)`;
+const SD_OPS: Record<number, [string, string, string]> = {
+  0x158: ['+', 'addsd', 'SSE.exAdd(a,b,r)'], 0x15c: ['-', 'subsd', 'SSE.exAdd(a,-b,r)'],
+  0x159: ['*', 'mulsd', 'SSE.exMul(a,b,r)'], 0x15e: ['/', 'divsd', 'SSE.exDiv(a,b,r)'],
+};
+
+/** Loads the 8 bytes at the operand into the scratch slot 16 (upper half zero); fault-exact. */
+function ldScratch64(g: Gen, d: Insn): void {
+  const a = g.ea(d);
+  g.emit(`{const l=ld32(${a}),h=ld32(${a}+4);XI[64]=l;XI[65]=h;XI[66]=0;XI[67]=0;}`);
+}
+
+function inlineOp(g: Gen, d: Insn, pfx: string): boolean {
+  const o = d.op, x = d.reg, x4 = x * 4;
+  const reg = d.mod === 3, s4 = d.rm * 4;
+  // movsd / movq loads and stores, register moves
+  if ((o === 0x110 && pfx === 'F2') || (o === 0x17e && pfx === 'F3')) {
+    if (reg) {
+      if (o === 0x110) g.emit(`XI[${x4}]=XI[${s4}];XI[${x4 + 1}]=XI[${s4 + 1}];`);
+      else g.emit(`{const l=XI[${s4}],h=XI[${s4 + 1}];XI[${x4}]=l;XI[${x4 + 1}]=h;XI[${x4 + 2}]=0;XI[${x4 + 3}]=0;}`);
+    } else {
+      const a = g.ea(d);
+      g.emit(`{const l=ld32(${a}),h=ld32(${a}+4);XI[${x4}]=l;XI[${x4 + 1}]=h;XI[${x4 + 2}]=0;XI[${x4 + 3}]=0;}`);
+    }
+    return true;
+  }
+  if (((o === 0x111 && pfx === 'F2') || (o === 0x1d6 && pfx === '66')) && !reg) {
+    const a = g.ea(d);
+    g.emit(`st64(${a},XI[${x4}],XI[${x4 + 1}]);`);
+    return true;
+  }
+  // 16-byte loads and stores (movups/movaps/movdqu/movdqa/lddqu/movnt*): straight between guest
+  // memory and the register; the aligned forms #GP on a misaligned address first.
+  if (!reg) {
+    let al = -1; // -1: not a 16-byte move; 0: unaligned form; 1: aligned form
+    let store = false;
+    if ((o === 0x110 && (pfx === '' || pfx === '66')) || (o === 0x16f && pfx === 'F3') || (o === 0x1f0 && pfx === 'F2')) al = 0;
+    else if ((o === 0x128 && (pfx === '' || pfx === '66')) || (o === 0x16f && pfx === '66') || (o === 0x22a && pfx === '66')) al = 1;
+    else if ((o === 0x111 && (pfx === '' || pfx === '66')) || (o === 0x17f && pfx === 'F3')) { al = 0; store = true; }
+    else if (((o === 0x129 || o === 0x12b) && (pfx === '' || pfx === '66')) || ((o === 0x17f || o === 0x1e7) && pfx === '66')) { al = 1; store = true; }
+    if (al >= 0) {
+      const a = g.ea(d);
+      g.emit(`${al ? `if(${a}%16!==0)throw GPF;` : ''}${store ? 'st128' : 'ld128'}(${a},XI,${x4});`);
+      return true;
+    }
+  }
+  if (reg && (((o === 0x110 || o === 0x128) && (pfx === '' || pfx === '66')) || (o === 0x16f && (pfx === '66' || pfx === 'F3')))) {
+    if (x !== d.rm) g.emit(`XI[${x4}]=XI[${s4}];XI[${x4 + 1}]=XI[${s4 + 1}];XI[${x4 + 2}]=XI[${s4 + 2}];XI[${x4 + 3}]=XI[${s4 + 3}];`);
+    return true;
+  }
+  if (reg && ((o === 0x1ef && pfx === '66') || (o === 0x157 && (pfx === '' || pfx === '66')))) {
+    if (x === d.rm) g.emit(`XI[${x4}]=0;XI[${x4 + 1}]=0;XI[${x4 + 2}]=0;XI[${x4 + 3}]=0;`);
+    else g.emit(`XI[${x4}]^=XI[${s4}];XI[${x4 + 1}]^=XI[${s4 + 1}];XI[${x4 + 2}]^=XI[${s4 + 2}];XI[${x4 + 3}]^=XI[${s4 + 3}];`);
+    return true;
+  }
+  // addsd / subsd / mulsd / divsd: the JS double operation is the IEEE round-to-nearest result.
+  // It is used directly when MXCSR is round-to-nearest, the operands are normal or zero and the
+  // result is normal (then only PE can arise) and PE is already set (sticky) or the result is
+  // exact (residual test). Anything else goes through the full helper.
+  const sd = SD_OPS[o];
+  if (sd && pfx === 'F2') {
+    let si = d.rm;
+    if (!reg) { ldScratch64(g, d); si = 16; }
+    g.emit(`{const a=XF[${x * 2}],b=XF[${si * 2}],r=a${sd[0]}b;`
+      + `const m=c.mxcsr;if((m&0x6000)===0&&${normal('r')}&&${normalOrZero('a')}&&${normalOrZero('b')}&&((m&32)!==0||${sd[2]}))XF[${x * 2}]=r;`
+      + `else SSE.${sd[1]}(c,${x},${si},0);}`);
+    return true;
+  }
+  return false;
+}
+
 export function sseOp(g: Gen, d: Insn): void {
   const o = d.op;
   const pfx = prefixKey(d);
   const x = d.reg;
+  if (inlineOp(g, d, pfx)) return;
   // GPR <-> XMM and flag-producing forms first.
   switch (o) {
     case 0x16e: { // movd/movq xmm, r/m

@@ -21,11 +21,14 @@ export interface BlockInfo {
   src: string;
   /** Syscall number bound at translation time (mov eax, imm before syscall), or -1. */
   sysNr: number;
+  /** [start, end) of each block translated into the function (several for a region). */
+  blockEnds: Array<[number, number]>;
 }
 
 const MAX_INSNS = 64;
 
 // Which instructions end a block.
+export function endsBlockOp(d: Insn): boolean { return endsBlock(d); }
 function endsBlock(d: Insn): boolean {
   const o = d.op;
   if (d.bad) return true;
@@ -52,9 +55,26 @@ function flagUse(d: Insn): number {
   if (o >= 0x80 && o <= 0x83) { const a = d.reg & 7; return a === 2 || a === 3 ? 2 : 1; }
   if (o === 0x84 || o === 0x85 || o === 0xa8 || o === 0xa9) return 1;
   if ((o >= 0x70 && o < 0x80) || (o >= 0x180 && o < 0x1a0) || (o >= 0x140 && o < 0x150)) return 2;
-  if (o === 0xf6 || o === 0xf7) { const r = d.reg & 7; return r === 0 || r === 1 || r === 3 ? 1 : 2; }
+  if (o === 0xf6 || o === 0xf7) {
+    // test, neg, mul, imul write the flags; not writes none; div/idiv leave them as they were.
+    const r = d.reg & 7; return r === 2 || r >= 6 ? 0 : 1;
+  }
   if (o === 0xfe || o === 0xff) { const r = d.reg & 7; return r <= 1 ? 2 : 0; }
-  if (o === 0x1af || o === 0x69 || o === 0x6b) return 2;
+  if (o === 0x1af || o === 0x69 || o === 0x6b) return 1;
+  if (o === 0xc0 || o === 0xc1 || o === 0xd0 || o === 0xd1) {
+    // shl/shr/sar by a constant: a non-zero masked count writes all flags, zero none;
+    // rotates change only CF/OF and so read the rest.
+    const k = d.reg & 7;
+    if (k < 4) return 2;
+    const n = o >= 0xd0 ? 1 : d.imm & (d.osz === 8 ? 63 : 31);
+    return n === 0 ? 0 : 1;
+  }
+  // shl/shr/sar by cl: all flags when cl (masked) is non-zero, else untouched: transparent.
+  if ((o === 0xd2 || o === 0xd3) && (d.reg & 7) >= 4) return 0;
+  if (o >= 0x1c8 && o < 0x1d0) return 0; // bswap
+  if (o === 0x86 || o === 0x87 || (o >= 0x91 && o < 0x98)) return 0; // xchg
+  if (o === 0x1b0 || o === 0x1b1 || o === 0x1c0 || o === 0x1c1) return 1; // cmpxchg, xadd
+  if (o >= 0x100 && o !== 0x12e && o !== 0x12f && o !== 0x217 && !(o >= 0x360 && o <= 0x363) && isSse(o)) return 0;
   if (o === 0x8d || (o >= 0x88 && o <= 0x8b) || (o >= 0xb0 && o < 0xc0) || o === 0xc6 || o === 0xc7 ||
     o === 0x1b6 || o === 0x1b7 || o === 0x1be || o === 0x1bf || o === 0x63 || (o >= 0x50 && o < 0x60) ||
     o === 0x90 || o === 0x11f || o === 0x11e || o === 0xc9 || o === 0x98 || o === 0x99) return 0;
@@ -99,6 +119,8 @@ export class Gen {
   idx = 0;
   start = 0;
   loop = false;
+  /** Start pcs of the region's blocks (transfers to them stay in the function), or null. */
+  region: Set<number> | null = null;
   d!: Insn;
 
   tmp(): string { return `t${this.t++}`; }
@@ -287,7 +309,12 @@ export class Gen {
   flagsNow(): string { return `flagsOf(fo,fa,fah,fb,fbh,fr,frh,fc)`; }
 
   // -- exits
-  exit(pcExpr: string): string { return `{@@STORE@@ c.ic+=${this.idx + 1};return ${pcExpr};}`; }
+  exit(pcExpr: string): string {
+    if (this.region && /^\d+$/.test(pcExpr) && this.region.has(+pcExpr)) {
+      return `{c.ic+=${this.idx + 1};if(c.ic<c.lim){pc=${pcExpr};continue L;}@@STORE@@ return ${pcExpr};}`;
+    }
+    return `{@@STORE@@ c.ic+=${this.idx + 1};return ${pcExpr};}`;
+  }
   /** Stop run() with a reason object expression; pc of the current instruction remains the state pc. */
   stop(reason: string, pcExpr: string, count: number): string {
     return `{@@STORE@@ c.ic+=${count};c.stopReason=${reason};c.rip=${pcExpr};return -1;}`;
@@ -299,7 +326,8 @@ export class Gen {
   /** Branch to a target: continue the in-block loop if it is the block start. */
   jumpTo(target: number): string {
     if (target === this.start && this.loop) {
-      return `{c.ic+=${this.idx + 1};if(c.ic<c.lim)continue L;@@STORE@@ return ${target};}`;
+      const lbl = this.region ? 'S' : 'L';
+      return `{c.ic+=${this.idx + 1};if(c.ic<c.lim)continue ${lbl};@@STORE@@ return ${target};}`;
     }
     return this.exit(`${target}`);
   }
@@ -445,6 +473,27 @@ function shiftOp(g: Gen, d: Insn, s: number, kind: number, countExpr: string): v
     const dst = g.rm64();
     const al = g.tmp(), ah = g.tmp();
     g.emit(`const ${al}=${dst.l},${ah}=${dst.h};`);
+    const k = /^\d+$/.test(countExpr) ? +countExpr & 63 : -1;
+    if (kind >= 4 && k > 0) {
+      // Constant count: inline 32-bit pieces.
+      let lo: string, hi: string;
+      if (kind === 4) {
+        if (k < 32) { hi = `(${ah}<<${k})|(${al}>>>${32 - k})`; lo = `${al}<<${k}`; }
+        else { hi = k === 32 ? `${al}` : `${al}<<${k - 32}`; lo = '0'; }
+      } else if (kind === 5) {
+        if (k < 32) { lo = `(${al}>>>${k})|(${ah}<<${32 - k})`; hi = `(${ah}>>>${k})|0`; }
+        else { lo = k === 32 ? `${ah}` : `(${ah}>>>${k - 32})|0`; hi = '0'; }
+      } else {
+        if (k < 32) { lo = `(${al}>>>${k})|(${ah}<<${32 - k})`; hi = `${ah}>>${k}`; }
+        else { lo = k === 32 ? `${ah}` : `${ah}>>${k - 32}`; hi = `${ah}>>31`; }
+      }
+      const rl = g.tmp(), rh = g.tmp();
+      g.emit(`const ${rl}=${lo},${rh}=${hi};`);
+      g.emit(dst.w(rl, rh));
+      if (g.flagsLive) g.emit(`fo=${(kind === 4 ? K_SHL : kind === 5 ? K_SHR : K_SAR) * 4 + 3};fa=${al};fah=${ah};fb=${k};fbh=0;fr=${rl};frh=${rh};`);
+      g.setter = null;
+      return;
+    }
     g.emit(`if(${n}!==0){`);
     if (kind >= 4) {
       const fn = kind === 4 ? 'shl64' : kind === 5 ? 'shr64' : 'sar64';
@@ -816,9 +865,16 @@ export function genInsn(g: Gen, d: Insn): void {
     case 0xcc:
       g.emit(g.stop(`{kind:'breakpoint',pc:${next}}`, `${next}`, g.idx + 1));
       return;
-    case 0xcd: case 0xf4:
-      // int n / hlt in user mode: #GP -> SIGSEGV in Linux; reported as illegal here (see README).
-      g.illegal(o === 0xf4 ? 'hlt' : 'int n');
+    case 0xcd:
+      // int 0x80 would be the 32-bit system call entry, which elfbox does not provide.
+      if ((d.imm & 255) === 0x80) { g.illegal('int 0x80 (32-bit system calls are not supported)'); return; }
+      g.emit('throw GPF;');
+      return;
+    // Privileged in user mode: #GP, which Linux delivers as SIGSEGV (as a fault at address 0 here).
+    case 0xf4: case 0xfa: case 0xfb: // hlt cli sti
+    case 0xe4: case 0xe5: case 0xe6: case 0xe7: case 0xec: case 0xed: case 0xee: case 0xef: // in out
+    case 0x6c: case 0x6d: case 0x6e: case 0x6f: // ins outs
+      g.emit('throw GPF;');
       return;
     case 0xe0: case 0xe1: case 0xe2: case 0xe3: { // loopne loope loop jrcxz
       const target = next + d.imm;
@@ -844,7 +900,6 @@ export function genInsn(g: Gen, d: Insn): void {
       return;
     case 0xf5: { const f = g.tmp(); g.emit(`const ${f}=${g.flagsNow()}^1;`); g.raw(f); return; }
     case 0xf8: case 0xf9: { const f = g.tmp(); g.emit(`const ${f}=(${g.flagsNow()}&-2)|${o & 1};`); g.raw(f); return; }
-    case 0xfa: case 0xfb: g.illegal('cli/sti'); return;
     case 0xfc: g.emit(`c.df=0;`); return;
     case 0xfd: g.emit(`c.df=0x400;`); return;
     case 0xf6: case 0xf7: {
@@ -992,12 +1047,9 @@ export function genInsn(g: Gen, d: Insn): void {
         const dst = g.rm64();
         const l = g.tmp(), h = g.tmp();
         g.emit(`const ${l}=${dst.l},${h}=${dst.h};`);
-        g.emit(`if(${l}===r0&&${h}===h0){${dst.w(`r${d.reg}`, `h${d.reg}`)}}else{${d.mod === 3 ? '' : dst.w(l, h)}r0=${l};h0=${h};}`);
+        // flags recorded from the pre-update rax
         g.rec(K_SUB, 8, 'r0', 'h0', l, h, `((r0-${l})|0)`, `((h0-${h}-((r0>>>0)<(${l}>>>0)?1:0))|0)`);
-        // flags recorded from the pre-update rax: emit before update instead
-        const last = g.out.pop()!; const upd = g.out.pop()!;
-        if (g.flagsLive) g.out.push(last);
-        g.out.push(upd);
+        g.emit(`if(${l}===r0&&${h}===h0){${dst.w(`r${d.reg}`, `h${d.reg}`)}}else{${d.mod === 3 ? '' : dst.w(l, h)}r0=${l};h0=${h};}`);
       } else {
         const dst = g.rm(s);
         const v = g.tmp(), a = g.tmp();
@@ -1134,11 +1186,14 @@ function isSse(o: number): boolean {
   return false;
 }
 
-/** Translates a decoded block into the source of `function(c){...}`. */
-export function genBlock(insns: Insn[], pc: number): BlockInfo {
+interface EmittedBlock { text: string; entryLive: boolean; sysNr: number; end: number; pcs: number[] }
+
+/** Emits one block's body. In a region, transfers to the region's other blocks stay inside the function. */
+function emitBlock(insns: Insn[], pc: number, region: Set<number> | null): EmittedBlock {
   const g = new Gen();
   g.insns = insns;
   g.start = pc;
+  g.region = region;
   // Flag liveness, backwards. At the end of the block flags are live.
   const live: boolean[] = new Array(insns.length).fill(true);
   let l = true;
@@ -1177,7 +1232,28 @@ export function genBlock(insns: Insn[], pc: number): BlockInfo {
     g.idx = insns.length - 1;
     body.push(g.exit(`${endPc}`));
   }
-  let text = body.join('\n');
+  // In a region a self-loop gets its own inner JS loop (label S) around the block.
+  const text = region && g.loop ? `S:for(;;){\n${body.join('\n')}\n}` : body.join('\n');
+  return { text, entryLive: l, sysNr: g.sysNr, end: last ? last.pc + last.len : pc, pcs: insns.map((d) => d.pc) };
+}
+
+/** Translates a decoded block into the source of `function(c){...}`. */
+export function genBlock(insns: Insn[], pc: number): BlockInfo {
+  return genRegion([insns], pc);
+}
+
+/**
+ * Translates several decoded blocks, the first starting at pc, into one function: a `switch` on
+ * the guest pc inside a loop, registers and flags kept in locals across the region's blocks; a
+ * transfer to a block outside the region (or with the instruction budget spent) leaves it.
+ */
+export function genRegion(blocks: Insn[][], pc: number): BlockInfo {
+  const multi = blocks.length > 1;
+  const region = multi ? new Set(blocks.map((b) => b[0].pc)) : null;
+  const em = blocks.map((b, i) => emitBlock(b, i === 0 ? pc : b[0].pc, region));
+  let text = multi
+    ? em.map((e) => `case ${e.pcs[0]}:{\n${e.text}\n}`).join('\n')
+    : em[0].text;
   // Registers used / written.
   const used = new Set<number>(), written = new Set<number>();
   for (const m of text.matchAll(/\b[rh](\d+)\b/g)) used.add(+m[1]);
@@ -1188,22 +1264,38 @@ export function genBlock(insns: Insn[], pc: number): BlockInfo {
   const regs = [...used].sort((a, b) => a - b);
   let load = '';
   for (const r of regs) load += `r${r}=R[${2 * r}];h${r}=R[${2 * r + 1}];`;
-  // Flags dead at block entry (overwritten before any read) start as zeros instead of loads.
-  const entryLoad = usesFlags && l;
+  // Flags dead at entry (overwritten before any read) start as zeros instead of loads.
+  const entryLoad = usesFlags && em[0].entryLive;
   if (usesFlags) for (const f of flagNames) load += entryLoad ? `${f}=c.${f};` : `${f}=0;`;
   const reload = load.replace(/(\w+)=0;/g, (_m, f: string) => `${f}=c.${f};`);
   let store = '';
   for (const r of [...written].sort((a, b) => a - b)) store += `R[${2 * r}]=r${r};R[${2 * r + 1}]=h${r};`;
-  // Only the flag fields the block assigns are stored (a kind only reads the fields it sets).
-  if (writesFlags) for (const f of flagNames) if (new RegExp(`(^|[^.\\w])${f}\\s*=(?!=)`).test(text)) store += `c.${f}=${f};`;
+  // Only the flag fields the code assigns are stored (a kind only reads the fields it sets); in a
+  // region a block may also pass on the fields it loaded at entry, so all of them are stored.
+  if (writesFlags) for (const f of flagNames) if (multi || new RegExp(`(^|[^.\\w])${f}\\s*=(?!=)`).test(text)) store += `c.${f}=${f};`;
   text = text.replaceAll('@@STORE@@', store).replaceAll('@@LOAD@@', reload);
-  let decl = 'let ip=0';
+  let decl = multi ? `let ip=0,pc=${pc}` : 'let ip=0';
   for (const r of regs) decl += `,r${r},h${r}`;
   if (usesFlags) decl += ',' + flagNames.join(',');
-  const loopOpen = g.loop ? 'L:for(;;){' : '';
-  const loopClose = g.loop ? '}' : '';
-  const src = `return function(c){const R=c.R;${decl};${load}try{${loopOpen}\n${text}\n${loopClose}}catch(e){${store}return c.except(e,ip);}};`;
-  return { pc, end: last ? last.pc + last.len : pc, pcs: insns.map((d) => d.pc), src, sysNr: g.sysNr };
+  const loop = multi || text.includes('continue L;');
+  // A single-block loop counts retired instructions in a local (c.ic is stored at every exit and
+  // in the catch): the property update on every back edge measured ~25% of a tight FP loop.
+  let icDecl = '', icCatch = '';
+  if (loop && !multi && !text.includes('c.tsc(')) {
+    const t2 = text
+      .replace(/c\.ic\+=(\d+);if\(c\.ic<c\.lim\)continue L;/g, 'ic+=$1;if(ic<lim)continue L;c.ic=ic;')
+      .replace(/c\.ic\+=(\d+);/g, 'ic+=$1;c.ic=ic;');
+    if (!/c\.ic(?!=ic;)/.test(t2)) { text = t2; icDecl = 'const lim=c.lim;let ic=c.ic;'; icCatch = 'c.ic=ic;'; }
+  }
+  const loopOpen = multi ? 'L:for(;;){switch(pc){' : loop ? 'L:for(;;){' : '';
+  const loopClose = multi ? `}${store}return pc;}` : loop ? '}' : '';
+  const xmm = /\bX[IF]\b/.test(text) ? 'const XI=c.X32,XF=c.XF64;' : '';
+  // Parenthesised so V8 compiles the inner function eagerly with the outer one (one parse, not a
+  // pre-parse now and a full parse at the first call).
+  const src = `return (function(c){const R=c.R;${xmm}${icDecl}${decl};${load}try{${loopOpen}\n${text}\n${loopClose}}catch(e){${store}${icCatch}return c.except(e,ip);}});`;
+  const pcs: number[] = [];
+  for (const e of em) pcs.push(...e.pcs);
+  return { pc, end: Math.max(...em.map((e) => e.end)), pcs, src, sysNr: em[0].sysNr, blockEnds: em.map((e) => [e.pcs[0], e.end]) };
 }
 
 export { CC_INV };

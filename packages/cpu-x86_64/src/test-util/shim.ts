@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { AddressSpace, PERM_R, PERM_W, PERM_X, type Cpu, type StopReason } from '@elfbox/cpu';
-import { createX86Cpu } from '../index.js';
+import { createX86Cpu, type X86Cpu } from '../index.js';
 
 const ENOSYS = 38, EBADF = 9, ENOTTY = 25, EINVAL = 22, ENOMEM = 12;
 
@@ -21,7 +21,8 @@ export function buildC(name: string, src: string, cc: 'musl-gcc' | 'gcc', extra:
 
 export interface RunResult { status: number | null; stdout: string; stderr: string; stop: StopReason | null; instructions: number; cpu: Cpu }
 
-export function runStatic(path: string, argv: string[] = ['prog'], maxInsns = 2e9): RunResult {
+/** opts.hot: X86Cpu.hotThreshold for the run (regions after that many dispatches of a block). */
+export function runStatic(path: string, argv: string[] = ['prog'], maxInsns = 2e9, opts: { hot?: number } = {}): RunResult {
   const bytes = new Uint8Array(readFileSync(path));
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const mem = new AddressSpace();
@@ -136,6 +137,7 @@ export function runStatic(path: string, argv: string[] = ['prog'], maxInsns = 2e
       return true;
     },
   });
+  if (opts.hot !== undefined) (cpu as X86Cpu).hotThreshold = opts.hot;
   cpu.setPc(entry);
   cpu.setReg(4, BigInt(sp));
   let stop: StopReason | null = null;
