@@ -11,6 +11,15 @@ export const rdF = (ty: number, n: number): string => (ty === 1 ? `VF[${n * 2}]`
 export const wrF = (ty: number, d: number, e: string): string =>
   ty === 1 ? `VF[${d * 2}]=${e};VF[${d * 2 + 1}]=0;` : `VS[${d * 4}]=${e};VI[${d * 4 + 1}]=0;VF[${d * 2 + 1}]=0;`;
 
+/**
+ * A fused multiply-add a*b+c of doubles (round to nearest) as an expression: when both factors are
+ * singles (<= 24 significant bits) the double product is exact, so the one rounding of the sum is
+ * the fused result; otherwise fma64 (exact emulation). Inline because a call to fma64 is not
+ * inlined by V8 and passes its doubles boxed.
+ */
+export const fmaExpr64 = (a: string, b: string, c: string): string =>
+  `(Math.fround(${a})===${a}&&Math.fround(${b})===${b}?${a}*${b}+${c}:fma64(${a},${b},${c}))`;
+
 /** VFPExpandImm: the 8-bit FMOV immediate as a JS number. */
 export function expandImm8(imm8: number): number {
   const sign = imm8 >> 7 ? -1 : 1;
@@ -32,7 +41,8 @@ export function emitFp(t: Tx, w: number): void {
     const negA = o1;
     const r = g.t();
     if (t.rmode) g.emit(`${r}=fmaR(${negN ? '-' : ''}${rdF(ty, rn)},${rdF(ty, rm)},${negA ? '-' : ''}${rdF(ty, ra)},${ty},${t.rmode});`);
-    else g.emit(`${r}=fma${ty ? 64 : 32}(${negN ? '-' : ''}${rdF(ty, rn)},${rdF(ty, rm)},${negA ? '-' : ''}${rdF(ty, ra)});`);
+    else if (ty) g.emit(`${r}=${fmaExpr64(`${negN ? '-' : ''}${rdF(ty, rn)}`, rdF(ty, rm), `${negA ? '-' : ''}${rdF(ty, ra)}`)};`);
+    else g.emit(`${r}=fma32(${negN ? '-' : ''}${rdF(ty, rn)},${rdF(ty, rm)},${negA ? '-' : ''}${rdF(ty, ra)});`);
     if (t.fpsr) {
       const x = rdF(ty, rn), y = rdF(ty, rm);
       g.emit(`if(${r}!==${r}){nanx(S,${ty},[${ra},${rn},${rm}]);if((${x}===0&&Math.abs(${y})===Infinity)||(${y}===0&&Math.abs(${x})===Infinity))S[4]|=1;}`

@@ -125,6 +125,11 @@ export function frnd(op: number, a: number, b: number, mode: number, ty: number)
 
 /** Fused multiply-add with one rounding (double). */
 export function fma64(a: number, b: number, c: number): number {
+  // Both factors are singles (at most 24 significant bits each, exponents within single range):
+  // the double product is exact and finite, so one rounding of the sum is the fused result. This
+  // is the common case of data that came from floats or small integers/fractions, and it costs
+  // two conversions instead of Dekker's split.
+  if (Math.fround(a) === a && Math.fround(b) === b) return a * b + c;
   const p = a * b;
   if (!Number.isFinite(p) || !Number.isFinite(c) || a === 0 || b === 0) {
     if (Number.isFinite(a) && Number.isFinite(b) && !Number.isFinite(p)) {

@@ -33,6 +33,9 @@ export function condFromNz(c: number, nz = 'nz'): string {
   return c & 1 ? `!(${e})` : `(${e})`;
 }
 
+/** Whether an expression names register n's local (xlN or xhN). */
+const REG_RE = Array.from({ length: 32 }, (_, n) => new RegExp(`\\bx[lh]${n}\\b`));
+
 export class Gen {
   lines: string[] = [];
   private ntmp = 0;
@@ -50,6 +53,8 @@ export class Gen {
   /** x8 holds this constant at this point of the block (for binding svc handlers). */
   constX8: number | undefined;
   usesV = false;
+  /** Cold block: memory accesses call the compact helpers (ld/st) instead of inline fast paths. */
+  compact = false;
 
   t(): string { return `t${this.ntmp++}`; }
   tmpCount(): number { return this.ntmp; }
@@ -70,8 +75,9 @@ export class Gen {
     this.dirty.add(n);
     const [lo, hi] = v;
     const simple = (e: string) => /^-?\d+$/.test(e) || /^t\d+$/.test(e);
-    if (simple(lo) && simple(hi)) { this.emit(`xl${n}=${lo};xh${n}=${hi};`); return; }
+    if (simple(lo) && simple(hi)) { this.snapPend(n); this.emit(`xl${n}=${lo};xh${n}=${hi};`); return; }
     const a = this.let(lo), b = this.let(hi);
+    this.snapPend(n);
     this.emit(`xl${n}=${a};xh${n}=${b};`);
   }
   /** Writes a W register: the value is made int32, high half zero. */
@@ -87,10 +93,28 @@ export class Gen {
 
   setFlags(p: Omit<PendingFlags, 'mat'>): void {
     if (!this.flagsSet) this.flagsSet = true;
-    // Operands that are register locals may be overwritten by this very instruction: snapshot them.
-    const snap = (v: P): P => [v[0].startsWith('x') ? this.let(v[0]) : v[0], v[1].startsWith('x') ? this.let(v[1]) : v[1]];
-    this.pend = { ...p, a: snap(p.a), b: snap(p.b), r: snap(p.r), mat: false };
+    // Operands may be register locals: they are copied into temps only when a register they name
+    // is written while the flags are still pending (snapPend), usually never.
+    this.pend = { ...p, mat: false };
     this.nzDirty = true;
+  }
+  /**
+   * Copies the register locals the pending flags refer to into temps: before register n is
+   * written (n given; nothing to do unless an operand names it), or at a loop back-edge (n
+   * undefined), where the next iteration may compute the flags after changing registers.
+   */
+  snapPend(n?: number): void {
+    const p = this.pend;
+    if (!p) return;
+    const ops = [p.a, p.b, p.r];
+    if (n !== undefined) {
+      const re = REG_RE[n];
+      if (!ops.some((v) => re.test(v[0]) || re.test(v[1]))) return;
+    }
+    const isReg = (e: string) => /\bx[lh]\d+\b/.test(e);
+    if (!ops.some((v) => isReg(v[0]) || isReg(v[1]))) return;
+    const snap = (v: P): P => [isReg(v[0]) ? this.let(v[0]) : v[0], isReg(v[1]) ? this.let(v[1]) : v[1]];
+    this.pend = { ...p, a: snap(p.a), b: snap(p.b), r: snap(p.r) };
   }
   /** nz is assigned directly (ccmp, msr nzcv, fcmp). */
   setNzExpr(expr: string): void {
@@ -240,16 +264,20 @@ export function xor(g: Gen, a: P, b: P, sf: boolean): P {
 export function not(g: Gen, a: P, sf: boolean): P {
   return [g.let(`~${a[0]}`), sf ? g.let(`~${a[1]}`) : '0'];
 }
+/** `(e>>>0)`, folded for an int32 literal. */
+const u32 = (e: string): string => (/^-?\d+$/.test(e) ? String(Number(e) >>> 0) : `(${e}>>>0)`);
 export function add(g: Gen, a: P, b: P, sf: boolean): P {
   if (!sf) return [g.let(`(${a[0]}+${b[0]})|0`), '0'];
   if (isZero(b[0]) && isZero(b[1])) return a;
-  const t = g.let(`(${a[0]}>>>0)+(${b[0]}>>>0)`);
-  return [g.let(`${t}|0`), g.let(`(${a[1]}+${b[1]}+(${t}>4294967295?1:0))|0`)];
+  const t = g.let(`${u32(a[0])}+${u32(b[0])}`);
+  const hi = isZero(b[1]) ? a[1] : `${a[1]}+${b[1]}`;
+  return [g.let(`${t}|0`), g.let(`(${hi}+(${t}>4294967295?1:0))|0`)];
 }
 export function sub(g: Gen, a: P, b: P, sf: boolean): P {
   if (!sf) return [g.let(`(${a[0]}-${b[0]})|0`), '0'];
-  const t = g.let(`(${a[0]}>>>0)-(${b[0]}>>>0)`);
-  return [g.let(`${t}|0`), g.let(`(${a[1]}-${b[1]}-(${t}<0?1:0))|0`)];
+  const t = g.let(`${u32(a[0])}-${u32(b[0])}`);
+  const hi = isZero(b[1]) ? a[1] : `${a[1]}-${b[1]}`;
+  return [g.let(`${t}|0`), g.let(`(${hi}-(${t}<0?1:0))|0`)];
 }
 /** A 64-bit constant as int32 literals. */
 export function c64(v: bigint): P {

@@ -1,13 +1,14 @@
 // Helpers the generated block code calls: the memory slow paths (which turn a MemoryFault into a
 // GuestFault carrying the faulting pc), 64-bit multiply / divide / shifts on 32-bit halves, bit
 // reversal and the virtual counter. Two-word results come back as (return value = low, T[1] = high).
-import { MemoryFault, type AddressSpace, type Access } from '@elfbox/cpu';
+import { MemoryFault, PERM_R, PERM_W, WRITE_FAST_MASK, type AddressSpace, type Access } from '@elfbox/cpu';
 import { fpHelpers } from './fphelp.js';
 import { simdHelpers } from './simdhelp.js';
 import { CNTFRQ } from './translate.js';
 
 export class GuestFault extends Error {
-  constructor(readonly pc: number, readonly addr: number, readonly access: Access, readonly mapped: boolean) {
+  /** align: an alignment fault (a misaligned exclusive, acquire/release or atomic access: SIGBUS). */
+  constructor(readonly pc: number, readonly addr: number, readonly access: Access, readonly mapped: boolean, readonly align = false) {
     super(`guest fault at pc 0x${pc.toString(16)}: ${access} 0x${addr.toString(16)}`);
   }
 }
@@ -85,6 +86,31 @@ export function makeEnv(mem: AddressSpace, V8: Uint8Array, clock: () => number):
     V8.set(scratch.subarray(0, size), o1);
     V8.set(scratch.subarray(size, size * 2), o2);
   }
+  // Compact forms of the inline fast paths for cold blocks (mem.ts): the same tests in a function,
+  // so a block that runs a few times is short source; hot blocks inline them.
+  const P = mem.perm, D = mem.dv;
+  function ld(a: number, size: number, pc: number): number {
+    if (a === a >>> 0 && (P[a >>> 12] & PERM_R) !== 0 && (a & 4095) <= 4096 - size) {
+      switch (size) {
+        case 1: return D.getUint8(a);
+        case 2: return D.getUint16(a, true);
+        case 4: return D.getInt32(a, true);
+        default: T[1] = D.getInt32(a + 4, true); return D.getInt32(a, true);
+      }
+    }
+    return rd(a, size, pc);
+  }
+  function st(a: number, size: number, lo: number, hi: number, pc: number): void {
+    if (a === a >>> 0 && (P[a >>> 12] & WRITE_FAST_MASK) === PERM_W && (a & 4095) <= 4096 - size) {
+      switch (size) {
+        case 1: D.setUint8(a, lo); return;
+        case 2: D.setUint16(a, lo, true); return;
+        case 4: D.setInt32(a, lo, true); return;
+        default: D.setInt32(a, lo, true); D.setInt32(a + 4, hi, true); return;
+      }
+    }
+    wr(a, size, lo, hi, pc);
+  }
   /** Reads len bytes (len <= 32) into the scratch buffer at guest address a, or faults. */
   function rdbuf(a: number, len: number, pc: number): Uint8Array { readInto(a, len, pc); return scratch; }
   function wrbuf(a: number, data: Uint8Array, pc: number): void {
@@ -97,6 +123,10 @@ export function makeEnv(mem: AddressSpace, V8: Uint8Array, clock: () => number):
     const base = a - (((a % 64) + 64) % 64);
     checked(base, 64, 'w', pc);
     mem.write(base, new Uint8Array(64));
+  }
+  /** Alignment fault at a (w: 1 for a store or read-modify-write). */
+  function algn(a: number, w: number, pc: number): never {
+    throw new GuestFault(pc, normAddr(a), w ? 'w' : 'r', true, true);
   }
   function trap(kind: number, pc: number): never {
     throw new GuestTrap(kind === 1 ? 'breakpoint' : 'illegal', pc);
@@ -225,7 +255,7 @@ export function makeEnv(mem: AddressSpace, V8: Uint8Array, clock: () => number):
 
   return {
     P: mem.perm, D: mem.dv, T, V8, VI, VF, VS, MF,
-    rd, wr, rdv, wrv, rdvp, rdbuf, wrbuf, wrchk, zva, trap, cntvct,
+    rd, wr, ld, st, rdv, wrv, rdvp, rdbuf, wrbuf, wrchk, zva, algn, trap, cntvct,
     umull, smull, mul64, umulh, smulh, crc32, udiv32, sdiv32, udiv64, sdiv64, shift64, rbit32, rev16, rev32, cls64,
     ...fpHelpers(T, V8),
     ...simdHelpers(mem, V8),

@@ -2,13 +2,14 @@
 // hottest whole-register operations (bitwise logic, MOV, MOVI) are emitted inline on VI.
 import { Undef, bits, bit, type Tx, extend } from './translate.js';
 import { c64, asNum, add } from './gen.js';
+import { fmaExpr64 } from './fp.js';
 
 const q16 = (r: number) => r * 4;
 const esOf = (size: number) => 8 << size;
 
 const THREE_SAME_INT: Array<[string | null, string | null]> = [
   ['shadd', 'uhadd'], ['sqadd', 'uqadd'], ['srhadd', 'urhadd'], [null, null], ['shsub', 'uhsub'], ['sqsub', 'uqsub'],
-  ['cmgt', 'cmhi'], ['cmge', 'cmhs'], ['sshl', 'ushl'], [null, null], [null, null], [null, null],
+  ['cmgt', 'cmhi'], ['cmge', 'cmhs'], ['sshl', 'ushl'], ['sqshl', 'uqshl'], ['srshl', 'urshl'], ['sqrshl', 'uqrshl'],
   ['smax', 'umax'], ['smin', 'umin'], ['sabd', 'uabd'], ['saba', 'uaba'], ['add', 'sub'], ['cmtst', 'cmeq'],
   ['mla', 'mls'], ['mul', null], ['smax', 'umax'], ['smin', 'umin'], [null, null], ['add', null],
 ];
@@ -130,7 +131,7 @@ function threeSame(t: Tx, w: number, Q: number, U: number, size: number, rd: num
     g.emit(code);
     return;
   }
-  if (size === 3 && !['add', 'sub', 'cmgt', 'cmhi', 'cmge', 'cmhs', 'cmeq', 'cmtst', 'sshl', 'ushl', 'sqadd', 'uqadd', 'sqsub', 'uqsub'].includes(name)) throw new Undef();
+  if (size === 3 && !['add', 'sub', 'cmgt', 'cmhi', 'cmge', 'cmhs', 'cmeq', 'cmtst', 'sshl', 'ushl', 'sqadd', 'uqadd', 'sqsub', 'uqsub', 'sqshl', 'uqshl', 'srshl', 'urshl', 'sqrshl', 'uqrshl'].includes(name)) throw new Undef();
   if (size === 3 && !Q) throw new Undef();
   if ((name === 'mul' || name === 'mla' || name === 'mls' || opc === 20 || opc === 21) && size === 3) throw new Undef();
   if (opc >= 20 && opc <= 23) { g.emit(`vp(o_${name},${rd},${rn},${rm},${Q},${esOf(size)});`); return; }
@@ -148,6 +149,7 @@ function inlineFp(t: Tx, op: number, rd: number, rn: number, rm: number, Q: numb
     const a = `${A}[${rn * per + i}]`, b = `${A}[${rm * per + i}]`, c = `${A}[${rd * per + i}]`;
     let e: string;
     if (op <= 3) { e = `${a}${'+-*/'[op]}${b}`; if (es === 32) e = `Math.fround(${e})`; }
+    else if (es === 64) e = fmaExpr64(`${op === 15 ? '-' : ''}${a}`, b, c);
     else e = `fma${es}(${op === 15 ? '-' : ''}${a},${b},${c})`;
     code += `${tm[i]}=${e};`;
   }
@@ -177,8 +179,8 @@ function scalarThreeSame(t: Tx, w: number, U: number, size: number, rd: number, 
     return;
   }
   const name = THREE_SAME_INT[opc]?.[U];
-  const ok64 = ['add', 'sub', 'cmgt', 'cmhi', 'cmge', 'cmhs', 'cmeq', 'cmtst', 'sshl', 'ushl'];
-  const okAny = ['sqadd', 'uqadd', 'sqsub', 'uqsub'];
+  const ok64 = ['add', 'sub', 'cmgt', 'cmhi', 'cmge', 'cmhs', 'cmeq', 'cmtst', 'sshl', 'ushl', 'srshl', 'urshl'];
+  const okAny = ['sqadd', 'uqadd', 'sqsub', 'uqsub', 'sqshl', 'uqshl', 'sqrshl', 'uqrshl'];
   if (!name || opc >= 20 || !(okAny.includes(name) || (ok64.includes(name) && size === 3))) throw new Undef();
   g.emit(`s3(o_${name},${rd},${rn},${rm},${esOf(size)});`);
 }

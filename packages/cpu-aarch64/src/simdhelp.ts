@@ -8,7 +8,15 @@ import { GuestFault } from './runtime.js';
 export interface LaneOp { s?: boolean; f: (a: number, b: number, es: number, c: number) => number; g?: (a: bigint, b: bigint, c: bigint) => bigint; }
 
 const ONES = (es: number) => (es === 32 ? 4294967295 : (1 << es) - 1);
-const sat = (v: number, lo: number, hi: number) => (v < lo ? lo : v > hi ? hi : v);
+/**
+ * FPSR.QC (cumulative saturation): set here by every saturating lane operation; a block that
+ * tracks FPSR clears it before an AdvSIMD instruction (`qcr`) and ORs it into FPSR after (`qcx`).
+ */
+let qc = 0;
+const sat = (v: number, lo: number, hi: number) => (v < lo ? ((qc = 1), lo) : v > hi ? ((qc = 1), hi) : v);
+/** Saturating clamp of a bigint (sets QC). */
+const satB = (v: bigint, lo: bigint, hi: bigint): bigint => (v < lo ? ((qc = 1), lo) : v > hi ? ((qc = 1), hi) : v);
+const S64MIN = -(1n << 63n), S64MAX = (1n << 63n) - 1n;
 const smin = (es: number) => -(2 ** (es - 1)), smax = (es: number) => 2 ** (es - 1) - 1;
 const umax = (es: number) => 2 ** es - 1;
 const M64 = (1n << 64n) - 1n;
@@ -29,6 +37,25 @@ function vshlBig(a: bigint, b: bigint, signed: boolean): bigint {
   if (r >= 64) return signed && x < 0n ? -1n : 0n;
   return x >> BigInt(r);
 }
+
+/**
+ * SQSHL/UQSHL/SRSHL/URSHL/SQRSHL/UQRSHL (register): shift by the signed low byte of the shift
+ * operand (right when negative, rounding adds half of the last bit shifted out), exact in BigInt,
+ * then saturate to the lane (QC is not tracked) or keep the low es bits.
+ */
+function rshl(a: bigint, sh: number, es: number, signed: boolean, round: boolean, saturate: boolean): bigint {
+  let e = a;
+  if (round && sh < 0) e += 1n << BigInt(-sh - 1);
+  e = sh >= 0 ? e << BigInt(sh) : e >> BigInt(-sh);
+  if (!saturate) return BigInt.asUintN(es, e);
+  const lo = signed ? -(1n << BigInt(es - 1)) : 0n, hi = signed ? (1n << BigInt(es - 1)) - 1n : (1n << BigInt(es)) - 1n;
+  return satB(e, lo, hi);
+}
+const rshlOp = (signed: boolean, round: boolean, saturate: boolean): LaneOp => ({
+  s: signed,
+  f: (a, b, es) => Number(rshl(BigInt(a), (b << 24) >> 24, es, signed, round, saturate)),
+  g: (a, b) => rshl(signed ? BigInt.asIntN(64, a) : a, Number(BigInt.asIntN(8, b)), 64, signed, round, saturate),
+});
 
 function dmulh(a: number, b: number, es: number, round: boolean): number {
   let r: number;
@@ -51,10 +78,10 @@ export const OPS: Record<string, LaneOp> = {
   urhadd: { f: (a, b) => Math.floor((a + b + 1) / 2) },
   shsub: { s: true, f: (a, b) => Math.floor((a - b) / 2) },
   uhsub: { f: (a, b) => Math.floor((a - b) / 2) },
-  sqadd: { s: true, f: (a, b, es) => sat(a + b, smin(es), smax(es)), g: (a, b) => { const r = BigInt.asIntN(64, a) + BigInt.asIntN(64, b); return r > 0x7fffffffffffffffn ? 0x7fffffffffffffffn : r < -0x8000000000000000n ? -0x8000000000000000n : r; } },
-  uqadd: { f: (a, b, es) => sat(a + b, 0, umax(es)), g: (a, b) => (a + b > M64 ? M64 : a + b) },
-  sqsub: { s: true, f: (a, b, es) => sat(a - b, smin(es), smax(es)), g: (a, b) => { const r = BigInt.asIntN(64, a) - BigInt.asIntN(64, b); return r > 0x7fffffffffffffffn ? 0x7fffffffffffffffn : r < -0x8000000000000000n ? -0x8000000000000000n : r; } },
-  uqsub: { f: (a, b) => (a > b ? a - b : 0), g: (a, b) => (a > b ? a - b : 0n) },
+  sqadd: { s: true, f: (a, b, es) => sat(a + b, smin(es), smax(es)), g: (a, b) => satB(BigInt.asIntN(64, a) + BigInt.asIntN(64, b), S64MIN, S64MAX) },
+  uqadd: { f: (a, b, es) => sat(a + b, 0, umax(es)), g: (a, b) => satB(a + b, 0n, M64) },
+  sqsub: { s: true, f: (a, b, es) => sat(a - b, smin(es), smax(es)), g: (a, b) => satB(BigInt.asIntN(64, a) - BigInt.asIntN(64, b), S64MIN, S64MAX) },
+  uqsub: { f: (a, b) => sat(a - b, 0, Infinity), g: (a, b) => satB(a - b, 0n, M64) },
   cmgt: { s: true, f: (a, b) => (a > b ? -1 : 0), g: (a, b) => (BigInt.asIntN(64, a) > BigInt.asIntN(64, b) ? -1n : 0n) },
   cmge: { s: true, f: (a, b) => (a >= b ? -1 : 0), g: (a, b) => (BigInt.asIntN(64, a) >= BigInt.asIntN(64, b) ? -1n : 0n) },
   cmhi: { f: (a, b) => (a > b ? -1 : 0), g: (a, b) => (a > b ? -1n : 0n) },
@@ -63,6 +90,12 @@ export const OPS: Record<string, LaneOp> = {
   cmtst: { f: (a, b, es) => (es === 32 ? (a & b) !== 0 : (a & b) !== 0) ? -1 : 0, g: (a, b) => ((a & b) !== 0n ? -1n : 0n) },
   sshl: { s: true, f: (a, b, es) => vshl(a, b, es, true), g: (a, b) => vshlBig(a, b, true) },
   ushl: { f: (a, b, es) => vshl(a, b, es, false), g: (a, b) => vshlBig(a, b, false) },
+  sqshl: rshlOp(true, false, true),
+  uqshl: rshlOp(false, false, true),
+  srshl: rshlOp(true, true, false),
+  urshl: rshlOp(false, true, false),
+  sqrshl: rshlOp(true, true, true),
+  uqrshl: rshlOp(false, true, true),
   smax: { s: true, f: (a, b) => (a > b ? a : b) },
   umax: { f: (a, b) => (a > b ? a : b) },
   smin: { s: true, f: (a, b) => (a < b ? a : b) },
@@ -87,8 +120,8 @@ export const OPS: Record<string, LaneOp> = {
   cnt: { f: (a) => { let c = 0; while (a) { c += a & 1; a >>>= 1; } return c; } },
   not: { f: (a) => ~a },
   rbit: { f: (a) => { let r = 0; for (let i = 0; i < 8; i++) r |= ((a >> i) & 1) << (7 - i); return r; } },
-  sqabs: { s: true, f: (a, es) => sat(Math.abs(a), smin(es), smax(es)), g: (a) => { const x = BigInt.asIntN(64, a); return x === -(1n << 63n) ? (1n << 63n) - 1n : x < 0n ? -x : x; } },
-  sqneg: { s: true, f: (a, es) => sat(-a, smin(es), smax(es)), g: (a) => { const x = BigInt.asIntN(64, a); return x === -(1n << 63n) ? (1n << 63n) - 1n : -x; } },
+  sqabs: { s: true, f: (a, es) => sat(Math.abs(a), smin(es), smax(es)), g: (a) => { const x = BigInt.asIntN(64, a); return satB(x < 0n ? -x : x, S64MIN, S64MAX); } },
+  sqneg: { s: true, f: (a, es) => sat(-a, smin(es), smax(es)), g: (a) => satB(-BigInt.asIntN(64, a), S64MIN, S64MAX) },
 };
 
 export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, unknown> {
@@ -231,7 +264,7 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
       if (ie === 64) {
         const x = kind === 1 || kind === 3 ? getB(n, i, true) : getB(n, i);
         const lo = kind === 1 ? -(2n ** 31n) : 0n, hi = kind === 1 ? 2n ** 31n - 1n : kind === 0 ? -1n : 2n ** 32n - 1n;
-        v = kind === 0 ? Number(BigInt.asUintN(32, x)) : Number(x < lo ? lo : x > hi ? hi : x);
+        v = kind === 0 ? Number(BigInt.asUintN(32, x)) : Number(satB(x, lo, hi));
       } else {
         const x = getN(n, i, ie, kind === 1 || kind === 3);
         v = kind === 0 ? x : kind === 1 ? sat(x, smin(es), smax(es)) : sat(x, 0, umax(es));
@@ -317,8 +350,8 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
       let out: bigint;
       const k = kind >= 5 ? kind - 3 : kind;
       if (k <= 1) out = v;
-      else if (k === 2) { const lo = -(1n << BigInt(es - 1)), hi = (1n << BigInt(es - 1)) - 1n; out = v < lo ? lo : v > hi ? hi : v; }
-      else { const hi = (1n << BigInt(es)) - 1n; out = v < 0n ? 0n : v > hi ? hi : v; }
+      else if (k === 2) out = satB(v, -(1n << BigInt(es - 1)), (1n << BigInt(es - 1)) - 1n);
+      else out = satB(v, 0n, (1n << BigInt(es)) - 1n);
       setN(base + i, es, Number(BigInt.asUintN(es, out)));
     }
     if (!q) for (let i = 8; i < 16; i++) O8[i] = 0;
@@ -766,6 +799,8 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
     v3, s3, v2, s2, vp, vred, vlong, vwide, vmull, vxtn, vhn, vaddlp, vshift, vshrn, vshll, vrev, vperm, vext, vtbl, vdup, vdupg, vins, zeroAbove, vinsg, vimm,
     vf3, sf3, vfp, vfred, vf2, vcvt, vfcvtl, vfcvtn, ldstm, ldsts,
     ...Object.fromEntries(Object.entries(OPS).map(([k, v]) => [`o_${k}`, v])),
+    qcr: () => { qc = 0; },
+    qcx: () => (qc ? 0x08000000 : 0),
   };
 }
 

@@ -36,6 +36,7 @@ export class Tx {
    */
   skips: number[] = [];
   canSkipTo(target: number): boolean {
+    if (this.cold) return false;
     if (target <= this.pc || target - this.pc > 256 || Math.floor(target / 4096) !== Math.floor(this.start / 4096)) return false;
     if (this.visited.has(target) || this.svc) return false;
     return this.skips.length === 0 || target <= this.skips[this.skips.length - 1];
@@ -70,30 +71,45 @@ export class Tx {
   /** An mrs/msr of FPSR was translated (the Cpu then turns FPSR flag tracking on). */
   sawFpsr = false;
   /** fpsr: blocks compute the FPSR cumulative exception flags (scalar FP; see README). */
-  constructor(readonly start: number, readonly rmode = 0, readonly fpsr = false) {}
+  /**
+   * cold: the first translation of a block ends at its first conditional branch (both ways are
+   * exits), so only code that runs gets translated and compiled; the Cpu translates the block
+   * again as a superblock (skips, side exits, loops) once it has run often (cpu.ts HOT).
+   */
+  constructor(readonly start: number, readonly rmode = 0, readonly fpsr = false, readonly cold = false) { this.g.compact = cold; }
+  /** In a cold block, a conditional branch ends the block: the fall-through is the second exit. */
+  endCold(next: number): boolean {
+    if (!this.cold) return false;
+    this.branch(next);
+    return true;
+  }
 
   /** Code that leaves the block for `target` (a JS expression of the next pc). */
   exitCode(target: string): string {
     const g = this.g;
-    // Registers written back: in loop blocks a later instruction of the previous iteration may
-    // have changed more than this path has seen, so the block's final dirty set is used (@@WB@@).
-    let s = '@@WB@@';
+    // Every exit breaks out to one shared tail after the body (cpu.ts `assemble`), which writes
+    // back the block's final dirty registers and S[0]=nz (in loop blocks a later instruction of the
+    // previous iteration may have changed more than this path has seen), then returns `rt`.
+    // One copy of the write-back instead of one per exit keeps the source short.
+    let s = '';
     if (g.nzDirty && g.pend && !g.pend.mat) s += `nz=${g.nzExprOf(g.pend)};`;
-    if (g.nzDirty) s += 'S[0]=nz;';
-    else s += '@@LX@@';
     // instructions executed: this path's count (+ completed loop iterations in loop blocks)
     s += `S[1]=${this.n + (this.inInsn ? 1 : 0)}@@SK@@@@IC@@;`;
-    return s + `return ${target};`;
+    return s + `rt=${target};break X;`;
   }
   /** Ends the path at this point with a jump to `target` (static when known). */
   exit(target: string, staticPc?: number): void {
     if (!this.g.flagsSet) { this.g.exitBeforeSet = true; this.g.emit('@@PF@@'); }
+    // the pending flags as the fall-through path sees them (a back-edge snapshot below is emitted
+    // on this exit's path only, so the fall-through must not use its temps)
+    const pend = this.g.pend;
     if (staticPc !== undefined) {
       if (!this.succ.includes(staticPc)) this.succ.push(staticPc);
       if (staticPc === this.start) {
         this.loop = true;
         this.bes++;
         const g = this.g;
+        if (g.pend && !g.pend.mat) g.snapPend();
         const e = g.pend && !g.pend.mat ? g.nzExprOf(g.pend) : '';
         this.backEdgeFlags.push(e);
         const mat = e ? `@@BM[nz=${e};]BM@@` : '';
@@ -102,6 +118,7 @@ export class Tx {
       }
     }
     this.g.emit(this.exitCode(target));
+    this.g.pend = pend;
   }
   branch(target: number): void { this.exit(pcLit(target), target); }
 }
@@ -127,7 +144,11 @@ export function emitInsn(t: Tx, w: number): boolean {
 function emitSimdOrFp(t: Tx, w: number): boolean {
   // Scalar FP (bit 28 = 1, bit 30 = 0, bit 24 = 0) and conversions go to fp.ts; the rest to simd.ts.
   if (((w & 0x5f000000) >>> 0) === 0x1e000000 || ((w & 0x5f000000) >>> 0) === 0x1f000000) { emitFp(t, w); return false; }
+  if (!t.fpsr) { emitSimd(t, w); return false; }
+  // FPSR tracked: the saturating lane operations raise QC (simdhelp.ts qcr/qcx)
+  t.g.emit('qcr();');
   emitSimd(t, w);
+  t.g.emit('S[4]|=qcx();');
   return false;
 }
 
@@ -284,10 +305,11 @@ function branchSys(t: Tx, w: number): boolean {
     const target = pc + sext(bits(w, 23, 5), 19) * 4;
     const c = w & 15;
     if (t.canSkipTo(target)) { g.readNz(); t.openSkip(target, g.cond(c)); return false; }
+    if (t.cold) g.materialize(); // both exits of a cold block need NZCV: compute it once
     g.emit(`if(${g.cond(c)}){`);
     t.branch(target);
     g.emit('}');
-    return false;
+    return t.endCold(pc + 4);
   }
   if (((w & 0x7e000000) >>> 0) === 0x34000000) { // CBZ/CBNZ
     const sf = bit(w, 31) === 1;
@@ -296,10 +318,11 @@ function branchSys(t: Tx, w: number): boolean {
     let z = sf ? `(${rt[0]}|${rt[1]})===0` : `${rt[0]}===0`;
     if (bit(w, 24)) z = `!(${z})`;
     if (t.canSkipTo(target)) { g.readNz(); t.openSkip(target, z); return false; }
+    if (t.cold) g.materialize();
     g.emit(`if(${z}){`);
     t.branch(target);
     g.emit('}');
-    return false;
+    return t.endCold(pc + 4);
   }
   if (((w & 0x7e000000) >>> 0) === 0x36000000) { // TBZ/TBNZ
     const b = (bit(w, 31) << 5) | bits(w, 23, 19);
@@ -308,10 +331,11 @@ function branchSys(t: Tx, w: number): boolean {
     const word = b >= 32 ? rt[1] : rt[0];
     const test = `(${word}&${(1 << (b & 31)) | 0})${bit(w, 24) ? '!==' : '==='}0`;
     if (t.canSkipTo(target)) { g.readNz(); t.openSkip(target, test); return false; }
+    if (t.cold) g.materialize();
     g.emit(`if(${test}){`);
     t.branch(target);
     g.emit('}');
-    return false;
+    return t.endCold(pc + 4);
   }
   if (((w & 0xfe000000) >>> 0) === 0xd6000000) { // unconditional branch (register)
     const opc = bits(w, 24, 21), op2 = bits(w, 20, 16), op3 = bits(w, 15, 10), op4 = w & 31;
@@ -727,6 +751,18 @@ function pair(t: Tx, w: number): void {
   if (wb) g.w(rn, wb, true);
 }
 
+/**
+ * Exclusives, load-acquire/store-release and atomics need natural alignment (of the whole pair for
+ * LDXP/STXP/CASP): FEAT_LSE2 is not implemented, so a misaligned one is an alignment fault (the
+ * kernel's SIGBUS, BUS_ADRALN) before any access, as on hardware. STXR checks even when the
+ * monitor would make it fail (ARM's ExclusiveMonitorsPass checks alignment first; qemu-user does not).
+ */
+function alignCheck(g: Gen, a: string, n: number, write: boolean, pc: number): void {
+  if (n <= 1) return;
+  g.materialize();
+  g.emit(`if((${a}&${n - 1})!==0)algn(${a},${write ? 1 : 0},${pc});`);
+}
+
 /** LSE atomic memory operations (LDADD LDCLR LDEOR LDSET LDSMAX LDSMIN LDUMAX LDUMIN, SWP; the ST*
  *  aliases are Rt = XZR): one thread runs at a time, so load-modify-store is atomic. */
 function atomic(t: Tx, w: number): void {
@@ -736,6 +772,7 @@ function atomic(t: Tx, w: number): void {
   if (o3 && opc !== 0) throw new Undef(); // LDAPR (FEAT_LRCPC) and the rest are not implemented
   const bytes = 1 << size, x = size === 3;
   const a = addrImm(g, rn, 0);
+  alignCheck(g, a, bytes, true, pc);
   const old = load(g, a, bytes, pc);
   const s = g.r(rs);
   let nv: P;
@@ -771,6 +808,7 @@ function exclusive(t: Tx, w: number): void {
     if (o1) { // CAS, CASA, CASL, CASAL (B/H/W/X)
       if (rt2 !== 31) throw new Undef();
       const a = addrImm(g, rn, 0);
+      alignCheck(g, a, bytes, true, pc);
       const old = load(g, a, bytes, pc);
       const s = g.r(rs);
       const eq = g.let(size === 3 ? `${old[0]}===${s[0]}&&${old[1]}===${s[1]}` : size === 2 ? `${old[0]}===${s[0]}` : `${old[0]}===(${s[0]}&${bytes === 1 ? 255 : 65535})`);
@@ -781,10 +819,13 @@ function exclusive(t: Tx, w: number): void {
       return;
     }
     const a = addrImm(g, rn, 0);
+    alignCheck(g, a, bytes, !L, pc);
     if (L) { const v = load(g, a, bytes, pc); g.w(rt, v); } else store(g, a, bytes, g.r(rt), pc);
     return;
   }
   const a = addrImm(g, rn, 0);
+  // CASP (o1, size < 2) and LDXP/STXP (o1) access a pair: aligned to the pair's size
+  alignCheck(g, a, o1 ? (size < 2 ? (size ? 16 : 8) : 2 * bytes) : bytes, !L || (o1 === 1 && size < 2), pc);
   if (!o1) {
     if (L) { // LDXR / LDAXR
       const v = load(g, a, bytes, pc);

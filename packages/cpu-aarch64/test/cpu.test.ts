@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AddressSpace, PERM_R, PERM_W, PERM_X, initialState, type Cpu, type SyscallEntry } from '@elfbox/cpu';
-import { createA64Cpu, backend, disasm } from '../src/index.js';
+import { AddressSpace, PERM_R, PERM_W, PERM_X, initialState, type A64State, type Cpu, type SyscallEntry } from '@elfbox/cpu';
+import { createA64Cpu, backend, disasm, A64Cpu } from '../src/index.js';
 import { BUILD_DIR, HAVE_CROSS } from './harness.js';
 
 let n = 0;
@@ -84,6 +84,42 @@ describe.skipIf(!HAVE_CROSS)('aarch64 Cpu', () => {
     const { cpu: c4 } = setup('br x1');
     c4.setReg(1, 0x500000n);
     expect(c4.run(10)).toEqual({ kind: 'fault', pc: 0x500000, addr: 0x500000, access: 'x', mapped: false });
+  });
+
+  it('faults (align) on misaligned exclusives, acquire/release and atomics, before any access or register change', () => {
+    // x1 = DATA + 4 (4-aligned, not 8-aligned), x2 = DATA + 1, x5 = DATA + 8 (8-aligned, not 16)
+    const cases: Array<[string, string, number]> = [
+      ['ldxr x0, [x1]', 'r', 4], ['ldaxr w0, [x2]', 'r', 1], ['stxr w3, x0, [x1]', 'w', 4], ['stlxr w3, w0, [x2]', 'w', 1],
+      ['ldar x0, [x1]', 'r', 4], ['stlr w0, [x2]', 'w', 1], ['ldarh w0, [x2]', 'r', 1], ['ldxp x6, x7, [x5]', 'r', 8],
+      ['stxp w3, x6, x7, [x5]', 'w', 8], ['ldadd x0, x3, [x1]', 'w', 4], ['swpal w0, w3, [x2]', 'w', 1],
+      ['cas x0, x3, [x1]', 'w', 4], ['casp x6, x7, x8, x9, [x5]', 'w', 8], ['ldseth w0, w3, [x2]', 'w', 1],
+    ];
+    for (const [insn, access, off] of cases) {
+      const { cpu } = setup(`.arch armv8.1-a\nmov x0, #7\nmov x3, #9\nmovz x1, #${DATA >>> 16}, lsl #16\nadd x5, x1, #8\nadd x2, x1, #1\nadd x1, x1, #4\ncmp x0, x3\n${insn}\nmov x0, #1`);
+      const r = cpu.run(100);
+      expect(r, insn).toEqual({ kind: 'fault', pc: CODE + 28, addr: DATA + off, access, mapped: true, align: true });
+      expect(cpu.getReg(0), insn).toBe(7n);
+      expect(cpu.getReg(3), insn).toBe(9n);
+      expect((cpu.getState() as A64State).nzcv >>> 28, insn).toBe(0b1000); // 7 - 9: N set, flags exact at the fault
+    }
+    // aligned ones run (the pair forms at 16)
+    const { cpu } = setup('.arch armv8.1-a\nmovz x5, #4, lsl #16\nmov x6, #1\nmov x7, #2\nldxp x8, x9, [x5]\nstxp w3, x6, x7, [x5]\nldadd x6, x0, [x5]\nldar x1, [x5]\nbrk #0');
+    expect(cpu.run(100)).toEqual({ kind: 'breakpoint', pc: CODE + 28 });
+    expect(cpu.getReg(3)).toBe(0n);
+    expect(cpu.getReg(1)).toBe(2n);
+  });
+
+  it('keeps the flags of a loop\'s last compare exact on the fall-through of its back-edge (superblocks)', () => {
+    // cmp x0, x1 is pending at b.ne; the fall-through (cset, csel, the exit) reads it after the
+    // back-edge path, which copies the registers for the next iteration, was not taken.
+    const was = A64Cpu.tiered;
+    A64Cpu.tiered = false;
+    try {
+      const { cpu } = setup('mov x0, #0\nmov x1, #5\n1: add x0, x0, #1\ncmp x0, x1\nb.ne 1b\ncset x2, hs\ncsel x3, x0, x1, ls\nbrk #0');
+      expect(cpu.run(1000)).toEqual({ kind: 'breakpoint', pc: CODE + 28 });
+      expect([cpu.getReg(0), cpu.getReg(2), cpu.getReg(3)]).toEqual([5n, 1n, 5n]);
+      expect((cpu.getState() as A64State).nzcv >>> 28).toBe(0b0110); // equal: Z and C
+    } finally { A64Cpu.tiered = was; }
   });
 
   it('drops translations when guest code is written (self-modifying code)', () => {

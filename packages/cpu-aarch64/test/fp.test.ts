@@ -2,7 +2,7 @@
 // FPSR is compared too: the cumulative exception flags of scalar FP are computed (see README).
 import { describe, expect, it } from 'vitest';
 import { HAVE_CROSS } from './harness.js';
-import { arith, conv, gen } from './gen/fp.js';
+import { arith, conv, fmaSingles, gen } from './gen/fp.js';
 import { runDiff } from './diff.js';
 
 describe.skipIf(!HAVE_CROSS)('scalar floating point vs qemu-aarch64', () => {
@@ -18,6 +18,10 @@ describe.skipIf(!HAVE_CROSS)('scalar floating point vs qemu-aarch64', () => {
       expect(runDiff(cases, 24 + mode, { fpcr: mode << 22 }).mismatches).toEqual([]);
     });
   }
+  it('fused multiply-add of doubles that are singles (exact products; 300 cases, 100 toward +inf)', () => {
+    expect(runDiff(gen(300, fmaSingles), 29, {}).mismatches).toEqual([]);
+    expect(runDiff(gen(100, fmaSingles), 30, { fpcr: 1 << 22 }).mismatches).toEqual([]);
+  });
   it('default-NaN mode (FPCR.DN)', () => {
     expect(runDiff(gen(300, arith), 23, { fpcr: 1 << 25 }).mismatches).toEqual([]);
   });

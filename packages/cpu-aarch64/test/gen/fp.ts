@@ -34,3 +34,11 @@ export const conv = (): string => {
   }
 };
 
+
+/** FMADD family on doubles whose factors are converted singles (exact double products: the inline
+ *  fast path of fmaExpr64), the addend a converted single or any double. */
+export const fmaSingles = (): string => {
+  const a = r.int(8), b = r.int(8), c = r.int(8);
+  const cv = r.int(2) ? `\nfcvt d${c}, s${c}` : '';
+  return `fcvt d${a}, s${a}\nfcvt d${b}, s${b}${cv}\n${r.pick(['fmadd', 'fmsub', 'fnmadd', 'fnmsub'])} d${r.int(8)}, d${a}, d${b}, d${c}`;
+};

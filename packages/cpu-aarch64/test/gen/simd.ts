@@ -85,3 +85,30 @@ export const dmulh = (): string => {
   return `${r.int(3) === 0 ? `movi ${v()}.${h ? '8h' : '4s'}, #0x80, lsl #${h ? 8 : 24}\n` : ''}${arr(['sqdmulh', 'sqrdmulh'])} ${v()}.${t}, ${v()}.${t}, ${v()}.${t}\n`
     + `${arr(['sqdmulh', 'sqrdmulh'])} ${p}${r.int(8)}, ${p}${r.int(8)}, ${p}${r.int(8)}\n${arr(['sqdmulh', 'sqrdmulh'])} ${v()}.${t}, ${v()}.${t}, v${m}.${p}[${idx}]`;
 };
+
+/** FMLA/FMLS .2d on lanes widened from singles (exact products: the inline fast path). */
+export const fmlaSingles = (): string => {
+  const a = r.int(8), b = r.int(8);
+  return `fcvtl v${a}.2d, v${a}.2s\nfcvtl v${b}.2d, v${b}.2s\n${arr(['fmla', 'fmls'])} ${v()}.2d, v${a}.2d, v${b}.2d`;
+};
+
+/** SQSHL/UQSHL/SRSHL/URSHL/SQRSHL/UQRSHL (register), vector and scalar; the shift operand's bytes
+ *  are first made small signed numbers (sshr .16b) so that shifts in both directions saturate,
+ *  round and wrap, not only the extremes random bytes give. */
+export const regShifts = (): string => {
+  const m = r.int(8);
+  const prep = `sshr v${m}.16b, v${m}.16b, #${arr([2, 3, 4, 5])}\n`;
+  const op = arr(['sqshl', 'uqshl', 'srshl', 'urshl', 'sqrshl', 'uqrshl']);
+  if (r.int(3)) { const t = arr(ALLD); return `${prep}${op} ${v()}.${t}, ${v()}.${t}, v${m}.${t}`; }
+  const p = op === 'srshl' || op === 'urshl' ? 'd' : arr(['b', 'h', 's', 'd']);
+  return `${prep}${op} ${p}${r.int(8)}, ${p}${r.int(8)}, ${p}${m}`;
+};
+
+/** Scalar saturating forms (B/H/S/D): SQADD UQADD SQSUB UQSUB, SQABS SQNEG of the most negative value too. */
+export const satScalar = (): string => {
+  const p = arr(['b', 'h', 's', 'd']);
+  if (r.int(2)) return `${arr(['sqadd', 'uqadd', 'sqsub', 'uqsub'])} ${p}${r.int(8)}, ${p}${r.int(8)}, ${p}${r.int(8)}`;
+  const n = r.int(8);
+  const min = r.int(2) ? `movi v${n}.16b, #0\nmov v${n}.${p}[0], ${p === 'd' ? 'x' : 'w'}${r.int(8)}\n` : '';
+  return `${min}${arr(['sqabs', 'sqneg'])} ${p}${r.int(8)}, ${p}${n}`;
+};
