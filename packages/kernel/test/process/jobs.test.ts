@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CpuBackend } from '@elfbox/cpu';
 import { registerBackend, run } from '../../src/api.js';
+import { BUSYBOX_SCRIPT } from './script.js';
 
 const SRC = fileURLToPath(new URL('./c/jobs.c', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -160,32 +161,13 @@ describe('the controlling terminal under a pseudo-terminal (python3 pty)', () =>
 // The issue's busybox script (process.test.ts runs it on x86-64 against native busybox): arm64
 // busybox sh under elfbox against the same busybox under qemu-aarch64.
 const BUSYBOX_A64 = join(ROOT, 'tests/.cache/busybox-arm64/bin/busybox');
-const BB_SCRIPT = `echo start
-echo one two three | tr ' ' '\\n' | sort -r
-for i in 1 2 3; do echo "n=$i" | cat; done
-x=$(echo inner; echo two)
-echo "x=[$x]"
-( cd /; pwd; exit 4 ); echo "sub=$?"
-cat <<END
-here $x
-doc
-END
-sleep 0.05 & p=$!; wait $p; echo "bg=$?"
-printf 'a\\nb\\nc\\n' | xargs echo got
-find "$D" -name 'f*' -exec echo found {} \\;
-sh -c 'exit 3'; echo "st=$?"
-false | true; echo "pipe=$?"
-seq 1 5 | while read n; do echo "r$n"; done | tail -2
-for f in a b; do basename /x/$f.txt .txt; done
-echo done
-`;
 
 describe('arm64 busybox sh: elfbox == qemu-aarch64 (tests/fetch-busybox-arm64.sh)', () => {
   it("pipelines, subshells, $(...), a here-document, a background job and wait, xargs, find -exec, loops; sh -c 'exit 3'", async (ctx) => {
     if (!existsSync(BUSYBOX_A64) || spawnSync('qemu-aarch64', ['--version'], { stdio: 'ignore' }).status !== 0) return ctx.skip();
     const d = mkdtempSync(join(tmpdir(), 'elfbox-jobs-bb-'));
     writeFileSync(join(d, 'f1'), 'x');
-    writeFileSync(join(d, 's.sh'), BB_SCRIPT);
+    writeFileSync(join(d, 's.sh'), BUSYBOX_SCRIPT);
     const env = { PATH: '/usr/bin:/bin', D: d };
     const q = spawnSync('qemu-aarch64', [BUSYBOX_A64, 'sh', join(d, 's.sh')], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] });
     const q3 = spawnSync('qemu-aarch64', [BUSYBOX_A64, 'sh', '-c', 'exit 3'], { stdio: 'ignore' });

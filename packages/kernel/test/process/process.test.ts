@@ -11,6 +11,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerBackend, run } from '../../src/api.js';
+import { BUSYBOX_SCRIPT } from './script.js';
 
 const SRC = fileURLToPath(new URL('./c/proc.c', import.meta.url));
 const BUSYBOX = '/bin/busybox';
@@ -33,25 +34,6 @@ function build(cc: string, flags: string[], tag: string): string | undefined {
 
 const MODES = ['status', 'vfork', 'exec', 'pipeline', 'orphan', 'group', 'sigchld', 'rusage'];
 
-const SCRIPT = `echo start
-echo one two three | tr ' ' '\\n' | sort -r
-for i in 1 2 3; do echo "n=$i" | cat; done
-x=$(echo inner; echo two)
-echo "x=[$x]"
-( cd /; pwd; exit 4 ); echo "sub=$?"
-cat <<END
-here $x
-doc
-END
-sleep 0.05 & p=$!; wait $p; echo "bg=$?"
-printf 'a\\nb\\nc\\n' | xargs echo got
-find "$D" -name 'f*' -exec echo found {} \\;
-sh -c 'exit 3'; echo "st=$?"
-false | true; echo "pipe=$?"
-seq 1 5 | while read n; do echo "r$n"; done | tail -2
-for f in a b; do basename /x/$f.txt .txt; done
-echo done
-`;
 
 // traps, kill and wait on background jobs, stop/continue, nested $(...), functions, fds
 const SCRIPT2 = `sleep 5 & p=$!
@@ -95,7 +77,7 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'e'));
   mkdirSync(join(dir, 'a'));
   writeFileSync(join(dir, 'f1'), 'x');
-  writeFileSync(join(dir, 'script.sh'), SCRIPT);
+  writeFileSync(join(dir, 'script.sh'), BUSYBOX_SCRIPT);
   writeFileSync(join(dir, 'script2.sh'), SCRIPT2);
   muslBin = build('musl-gcc', ['-static', '-O1'], 'musl-x86_64');
   a64Bin = build('aarch64-linux-gnu-gcc', ['-static', '-O1'], 'glibc-aarch64');
