@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
+#include "wait-status.h"
 
 #ifndef P_PIDFD
 #define P_PIDFD 3
@@ -47,13 +48,6 @@ struct clone_args_v0 {
   uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
 };
 
-static void show(const char *what, int st) {
-  if (WIFEXITED(st)) printf("%s: exited %d\n", what, WEXITSTATUS(st));
-  else if (WIFSIGNALED(st)) printf("%s: killed by %d\n", what, WTERMSIG(st));
-  else if (WIFSTOPPED(st)) printf("%s: stopped by %d\n", what, WSTOPSIG(st));
-  else if (WIFCONTINUED(st)) printf("%s: continued\n", what);
-  else printf("%s: status %#x\n", what, st);
-}
 
 static void res(const char *what, long r) {
   printf("%s: %ld errno %d\n", what, r < 0 ? r : (r > 0 ? 1 : 0), r < 0 ? errno : 0);

@@ -14,16 +14,10 @@
 #include <sys/times.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "wait-status.h"
 
 static char *self;
 
-static void show(const char *what, int st) {
-  if (WIFEXITED(st)) printf("%s: exited %d\n", what, WEXITSTATUS(st));
-  else if (WIFSIGNALED(st)) printf("%s: killed by %d\n", what, WTERMSIG(st));
-  else if (WIFSTOPPED(st)) printf("%s: stopped by %d\n", what, WSTOPSIG(st));
-  else if (WIFCONTINUED(st)) printf("%s: continued\n", what);
-  else printf("%s: status %#x\n", what, st);
-}
 
 /** A call's result and, when it failed, errno (read after the call, whatever the compiler's argument order). */
 static void res(const char *what, long r) {
