@@ -289,6 +289,10 @@ export class A64Cpu implements Cpu {
         break;
       }
       if (t.n >= MAX_INSNS || cur % PAGE_SIZE === 0 || (t.visited.has(cur) && cur !== pc)) { t.branch(cur); break; }
+      // a loop block ends at its back-edge: the code after the loop runs once per loop exit, and
+      // as part of this block it would not have run yet when V8 optimises the loop, so V8 would
+      // deoptimise and recompile the whole block on reaching it (fp.c: 8 compiles of its matmul loop)
+      if (hot && t.loop && t.skips.length === 0) { t.branch(cur); break; }
     }
     // a cold block that loops back to its start is likely hot: translate it as one at once, so
     // its iterations get the inline memory fast paths

@@ -31,6 +31,20 @@ function floatPut(g: Gen, a: string, base: number, size: number, q: number): str
   return `${f0}=D.getFloat64(${at(0)},true);${f1}=D.getFloat64(${at(2)},true);if(${f0}===${f0}&&${f1}===${f1}){VF[${q * 2}]=${f0};VF[${q * 2 + 1}]=${f1};}else{${ints(0, 4)}}`;
 }
 
+/**
+ * The store side of floatPut: an 8- or 16-byte vector register store as float64 stores of the
+ * Float64Array view, so that FP results written as doubles are read back whole (reading them as
+ * int32 halves right after the double stores stalls the host's store forwarding). A NaN half is
+ * stored from the int32 view instead: its payload bits may not survive a JS double.
+ */
+function floatStore(g: Gen, a: string, size: number, q: number): string {
+  const ints = (k0: number, k1: number) => { let s = ''; for (let k = k0; k < k1; k++) s += `D.setInt32(${a}+${k * 4},VI[${q * 4 + k}],true);`; return s; };
+  const f0 = g.t();
+  if (size === 8) return `${f0}=VF[${q * 2}];if(${f0}===${f0})D.setFloat64(${a},${f0},true);else{${ints(0, 2)}}`;
+  const f1 = g.t();
+  return `${f0}=VF[${q * 2}];${f1}=VF[${q * 2 + 1}];if(${f0}===${f0}&&${f1}===${f1}){D.setFloat64(${a},${f0},true);D.setFloat64(${a}+8,${f1},true);}else{${ints(0, 4)}}`;
+}
+
 /** Emits a load of `size` bytes (1, 2, 4, 8) from address temp `a`; returns the value (zero-extended). */
 export function load(g: Gen, a: string, size: number, pc: number): P {
   g.materialize();
@@ -90,7 +104,8 @@ export function storeV(g: Gen, a: string, size: number, q: number, pc: number): 
   let put = '';
   if (size === 1) put = `D.setUint8(${a},V8[${q * 16}]);`;
   else if (size === 2) put = `D.setUint16(${a},VI[${q * 4}]&65535,true);`;
-  else for (let k = 0; k * 4 < size; k++) put += `D.setInt32(${a}+${k * 4},VI[${q * 4 + k}],true);`;
+  else if (size === 4) put = `D.setInt32(${a},VI[${q * 4}],true);`;
+  else put = floatStore(g, a, size, q);
   g.emit(`if(${fast}){${put}}else wrv(${a},${size},${q * 16},${pc});`);
 }
 

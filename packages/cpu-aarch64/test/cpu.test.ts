@@ -122,6 +122,39 @@ describe.skipIf(!HAVE_CROSS)('aarch64 Cpu', () => {
     } finally { A64Cpu.tiered = was; }
   });
 
+  it('ends a loop block at its back-edge: the code after the loop is a block of its own', () => {
+    const was = A64Cpu.tiered;
+    A64Cpu.tiered = false;
+    try {
+      const { cpu } = setup('mov x0, #0\n1: add x0, x0, #1\ncmp x0, #100\nb.ne 1b\nadd x2, x0, #7\nmov x3, #1\nbrk #0');
+      (cpu as A64Cpu).keepSource = true;
+      expect(cpu.run(10000)).toEqual({ kind: 'breakpoint', pc: CODE + 24 });
+      expect([cpu.getReg(0), cpu.getReg(2), cpu.getReg(3)]).toEqual([100n, 107n, 1n]);
+      expect(cpu.instructions).toBe(1 + 300 + 2);
+      // blocks at the entry, the loop start and the loop's fall-through (before: the loop block
+      // went on past its back-edge and the fall-through was never a block start)
+      expect((cpu as A64Cpu).blockSource(CODE + 16)).toBeDefined();
+    } finally { A64Cpu.tiered = was; }
+  });
+
+  it('stores 8- and 16-byte vector registers bit-exactly, NaN payloads included (float64 store path)', () => {
+    const was = A64Cpu.tiered;
+    A64Cpu.tiered = false;
+    try {
+      const { cpu, mem } = setup('movz x1, #4, lsl #16\nldp q0, q1, [x1]\nldr q2, [x1, #32]\nfadd v3.2d, v2.2d, v2.2d\n'
+        + 'str q0, [x1, #64]\nstr q1, [x1, #80]\nstr d0, [x1, #96]\nstr d1, [x1, #104]\nstp q2, q3, [x1, #112]\nstr d3, [x1, #144]\nbrk #0');
+      // q0: signalling NaN with payload | 1.5; q1: -0.0 | negative quiet NaN with payload; q2: two normal doubles
+      const words = [0x7ff0000000000001n, 0x3ff8000000000000n, 0x8000000000000000n, 0xfff8000000000123n, 0x4000000000000000n, 0x0000000000000001n];
+      words.forEach((w, i) => mem.writeU64(DATA + i * 8, w));
+      expect(cpu.run(100)).toEqual({ kind: 'breakpoint', pc: CODE + 40 });
+      const at = (off: number) => mem.readU64(DATA + off);
+      expect([at(64), at(72), at(80), at(88)]).toEqual(words.slice(0, 4));
+      expect([at(96), at(104)]).toEqual([words[0], words[2]]);
+      expect([at(112), at(120)]).toEqual(words.slice(4, 6));
+      expect([at(128), at(136), at(144)]).toEqual([0x4010000000000000n, 0x0000000000000002n, 0x4010000000000000n]);
+    } finally { A64Cpu.tiered = was; }
+  });
+
   it('drops translations when guest code is written (self-modifying code)', () => {
     const { cpu, mem } = setup('f: mov x0, #1\nret');
     mem.protect(CODE, 0x10000, PERM_R | PERM_W | PERM_X);
