@@ -21,6 +21,8 @@ export interface CpuCore {
   fo: number; fa: number; fah: number; fb: number; fbh: number; fr: number; frh: number; fc: number;
 }
 
+const LD_I = new Int32Array(2), LD_F = new Float64Array(LD_I.buffer);
+
 export function makeMemHelpers(mem: AddressSpace) {
   const P = mem.perm, DV = mem.dv, U8 = mem.u8;
   function slowLd(a: number, n: number): number {
@@ -66,6 +68,34 @@ export function makeMemHelpers(mem: AddressSpace) {
     st64(a: number, l: number, h: number): void {
       if (a >= 0 && a <= 4294967288 && (a & 4095) <= 4088 && (P[a >>> 12] & WRITE_FAST_MASK) === PERM_W) { DV.setInt32(a, l, true); DV.setInt32(a + 4, h, true); }
       else slowSt(a, 8, l, h);
+    },
+    /**
+     * movsd/movq load: the 8 bytes at a into X[i], X[i+1] (int32 lanes), X[i+2..i+3] zeroed; one
+     * check for both halves on the fast path; nothing is written on a fault (fault address as
+     * two ld32s would give).
+     */
+    ld64x(a: number, X: Int32Array, i: number): void {
+      let l: number, h: number;
+      if (a >= 0 && a <= 4294967288 && (P[a >>> 12] & 1) && ((a & 4095) <= 4088 || (P[(a + 7) >>> 12] & 1))) {
+        l = DV.getInt32(a, true); h = DV.getInt32(a + 4, true);
+      } else { l = slowLd(a, 4); h = slowLd(a + 4, 4); }
+      X[i] = l; X[i + 1] = h; X[i + 2] = 0; X[i + 3] = 0;
+    },
+    /**
+     * The 8 bytes at a as a double (checked like ld64x). A NaN read this way may not keep its bits
+     * (payload, signaling): callers use the value only when it is not NaN and otherwise load the
+     * exact bits again with ld64x.
+     */
+    ldf(a: number): number {
+      if (a >= 0 && a <= 4294967288 && (P[a >>> 12] & 1) && ((a & 4095) <= 4088 || (P[(a + 7) >>> 12] & 1))) return DV.getFloat64(a, true);
+      const l = slowLd(a, 4), h = slowLd(a + 4, 4);
+      LD_I[0] = l; LD_I[1] = h;
+      return LD_F[0];
+    },
+    /** st64 of a double v that is not a NaN (whose bits a Float64 store might not keep). */
+    stf(a: number, v: number): void {
+      if (a >= 0 && a <= 4294967288 && (a & 4095) <= 4088 && (P[a >>> 12] & WRITE_FAST_MASK) === PERM_W) DV.setFloat64(a, v, true);
+      else { LD_F[0] = v; slowSt(a, 8, LD_I[0], LD_I[1]); }
     },
     /** 16 bytes at a into X[i..i+3] (int32 lanes), checked; nothing is written on a fault. */
     ld128(a: number, X: Int32Array, i: number): void {

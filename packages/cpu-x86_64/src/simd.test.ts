@@ -130,6 +130,56 @@ describe('SSE', () => {
     expect(m.cpu.getReg(2)).toBe(0n); // zero-extended byte 1 of 0x...7f,00 -> 0x00
     expect(m.cpu.getReg(6) & 0xffn).toBe(0n);
   });
+  it('scalar double fast paths: NaN bit patterns through memory, sNaN operands, exactness and PE, faults', () => {
+    // movsd/movq loads and stores and the memory forms of addsd/subsd/mulsd read memory as a
+    // double only when it is not a NaN; NaN payloads and signaling NaNs must keep their bits.
+    const m = runAsm(`
+      lea rdi, [${DATA}]
+      mov rax, 0x7ff4000000000001
+      mov [rdi], rax
+      mov rax, 0xfff8123456789abc
+      mov [rdi + 8], rax
+      mov rax, 0x3ff0000000000000
+      mov [rdi + 16], rax
+      mov rax, 0x4008000000000000
+      mov [rdi + 24], rax
+      movsd xmm0, [rdi]
+      movq xmm1, [rdi + 8]
+      movsd [rdi + 32], xmm0
+      movsd [rdi + 40], xmm1
+      movsd xmm2, [rdi + 16]
+      addsd xmm2, [rdi]
+      stmxcsr [rdi + 48]
+      movsd xmm3, [rdi + 16]
+      mulsd xmm3, [rdi + 8]
+      movsd xmm4, [rdi + 24]
+      subsd xmm4, [rdi + 16]
+      mulsd xmm4, [rdi + 24]
+      stmxcsr [rdi + 52]
+      mov rax, 0x3fb999999999999a
+      mov [rdi + 56], rax
+      mulsd xmm4, [rdi + 56]
+      stmxcsr [rdi + 60]
+      mov dword ptr [rdi + 0xfffc], 0x40000000
+      movsd xmm5, [rdi + 0xfffc]`);
+    const mem = new DataView(m.mem.read(DATA, 64).buffer);
+    const q = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset).getBigUint64(0, true);
+    expect(q(xmm(m, 0))).toBe(0x7ff4000000000001n);
+    expect(u32(xmm(m, 0), 2)).toBe(0); // movsd from memory zeroes the upper lane
+    expect(q(xmm(m, 1))).toBe(0xfff8123456789abcn);
+    expect(mem.getBigUint64(32, true)).toBe(0x7ff4000000000001n);
+    expect(mem.getBigUint64(40, true)).toBe(0xfff8123456789abcn);
+    expect(q(xmm(m, 2))).toBe(0x7ffc000000000001n); // sNaN operand: quieted, IE
+    expect(mem.getUint32(48, true)).toBe(0x1f80 | 1);
+    expect(q(xmm(m, 3))).toBe(0xfff8123456789abcn); // a quiet NaN's payload propagates
+    expect(mem.getUint32(52, true)).toBe(0x1f80 | 1); // (3 - 1) * 3 = 6: exact, no PE
+    expect(f64(xmm(m, 4))).toBe(6 * 0.1);
+    expect(mem.getUint32(60, true)).toBe(0x1f80 | 1 | 0x20); // 6 * 0.1 is inexact: PE
+    // The last load crosses into the unmapped page after DATA's 64 KiB: a fault at the
+    // first unmapped byte, xmm5 untouched.
+    expect(m.stop).toMatchObject({ kind: 'fault', addr: DATA + 0x10000, access: 'r' });
+    expect(q(xmm(m, 5))).toBe(0n);
+  });
   it('misaligned movdqa faults', () => {
     const m = runAsm(`movdqa xmm0, [${DATA} + 8]`);
     expect(m.stop.kind).toBe('fault');

@@ -98,16 +98,12 @@ const MIN_NORMAL = '2.2250738585072014e-308';
 /** JS condition: v is zero or a finite normal double (so not NaN, infinite or denormal). */
 const normalOrZero = (v: string) => `(${v}===0||(${v}>=${MIN_NORMAL}?${v}<Infinity:${v}<=-${MIN_NORMAL}&&${v}>-Infinity))`;
 const normal = (v: string) => `(${v}>=${MIN_NORMAL}?${v}<Infinity:${v}<=-${MIN_NORMAL}&&${v}>-Infinity)`;
+/** JS condition: 1e-250 <= |v| <= 1e250 (v normal, and products of such values' halves stay normal). */
+const midRange = (v: string) => `(${v}>=1e-250?${v}<=1e250:${v}<=-1e-250&&${v}>=-1e250)`;
 const SD_OPS: Record<number, [string, string, string]> = {
   0x158: ['+', 'addsd', 'SSE.exAdd(a,b,r)'], 0x15c: ['-', 'subsd', 'SSE.exAdd(a,-b,r)'],
   0x159: ['*', 'mulsd', 'SSE.exMul(a,b,r)'], 0x15e: ['/', 'divsd', 'SSE.exDiv(a,b,r)'],
 };
-
-/** Loads the 8 bytes at the operand into the scratch slot 16 (upper half zero); fault-exact. */
-function ldScratch64(g: Gen, d: Insn): void {
-  const a = g.ea(d);
-  g.emit(`{const l=ld32(${a}),h=ld32(${a}+4);XI[64]=l;XI[65]=h;XI[66]=0;XI[67]=0;}`);
-}
 
 function inlineOp(g: Gen, d: Insn, pfx: string): boolean {
   const o = d.op, x = d.reg, x4 = x * 4;
@@ -118,14 +114,16 @@ function inlineOp(g: Gen, d: Insn, pfx: string): boolean {
       if (o === 0x110) g.emit(`XI[${x4}]=XI[${s4}];XI[${x4 + 1}]=XI[${s4 + 1}];`);
       else g.emit(`{const l=XI[${s4}],h=XI[${s4 + 1}];XI[${x4}]=l;XI[${x4 + 1}]=h;XI[${x4 + 2}]=0;XI[${x4 + 3}]=0;}`);
     } else {
+      // As a double when it is not a NaN (one 8-byte store, which later 8-byte reads of the
+      // register forward from); a NaN's exact bits through the int32 lanes.
       const a = g.ea(d);
-      g.emit(`{const l=ld32(${a}),h=ld32(${a}+4);XI[${x4}]=l;XI[${x4 + 1}]=h;XI[${x4 + 2}]=0;XI[${x4 + 3}]=0;}`);
+      g.emit(`{const v=ldf(${a});if(v===v){XF[${x * 2}]=v;XF[${x * 2 + 1}]=0;}else ld64x(${a},XI,${x4});}`);
     }
     return true;
   }
   if (((o === 0x111 && pfx === 'F2') || (o === 0x1d6 && pfx === '66')) && !reg) {
     const a = g.ea(d);
-    g.emit(`st64(${a},XI[${x4}],XI[${x4 + 1}]);`);
+    g.emit(`{const v=XF[${x * 2}];if(v===v)stf(${a},v);else st64(${a},XI[${x4}],XI[${x4 + 1}]);}`);
     return true;
   }
   // 16-byte loads and stores (movups/movaps/movdqu/movdqa/lddqu/movnt*): straight between guest
@@ -158,11 +156,33 @@ function inlineOp(g: Gen, d: Insn, pfx: string): boolean {
   // exact (residual test). Anything else goes through the full helper.
   const sd = SD_OPS[o];
   if (sd && pfx === 'F2') {
-    let si = d.rm;
-    if (!reg) { ldScratch64(g, d); si = 16; }
-    g.emit(`{const a=XF[${x * 2}],b=XF[${si * 2}],r=a${sd[0]}b;`
+    // A memory operand is read as a double (ldf); if it is a NaN (so its bits may not have
+    // survived) or anything else sends the operation to the helper, the helper gets the exact
+    // bits in the scratch slot 16, read again (ld64x).
+    let si = d.rm, bv = `XF[${d.rm * 2}]`, pre = '';
+    if (!reg) { const ea = g.ea(d); si = 16; bv = `ldf(${ea})`; pre = `ld64x(${ea},XI,64);`; }
+    if (o === 0x159) {
+      // mulsd: operands and result within 1e-250..1e250 in magnitude (so normal, and Dekker's
+      // split and residual neither overflow nor underflow: SSE.exMul's own range test holds),
+      // then the residual test inline. A zero operand gives a zero result: the helper.
+      g.emit(`{const a=XF[${x * 2}],b=${bv},r=a*b;`
+        + `const m=c.mxcsr;let ok=(m&0x6000)===0&&${midRange('r')}&&${midRange('a')}&&${midRange('b')};`
+        + `if(ok&&(m&32)===0){const A=a*134217729,ah=A-(A-a),al=a-ah,B=b*134217729,bh=B-(B-b),bl=b-bh;ok=((ah*bh-r)+ah*bl+al*bh)+al*bl===0;}`
+        + `if(ok)XF[${x * 2}]=r;else{${pre}SSE.mulsd(c,${x},${si},0);}}`);
+      return true;
+    }
+    if (o === 0x158 || o === 0x15c) {
+      // addsd / subsd: the TwoSum residual (SSE.exAdd) inline.
+      const bb = o === 0x158 ? 'b' : '(-b)';
+      g.emit(`{const a=XF[${x * 2}],b=${bv},r=a${sd[0]}b;`
+        + `const m=c.mxcsr;let ok=(m&0x6000)===0&&${normal('r')}&&${normalOrZero('a')}&&${normalOrZero('b')};`
+        + `if(ok&&(m&32)===0){const bv=r-a,av=r-bv;ok=(a-av)+(${bb}-bv)===0;}`
+        + `if(ok)XF[${x * 2}]=r;else{${pre}SSE.${sd[1]}(c,${x},${si},0);}}`);
+      return true;
+    }
+    g.emit(`{const a=XF[${x * 2}],b=${bv},r=a${sd[0]}b;`
       + `const m=c.mxcsr;if((m&0x6000)===0&&${normal('r')}&&${normalOrZero('a')}&&${normalOrZero('b')}&&((m&32)!==0||${sd[2]}))XF[${x * 2}]=r;`
-      + `else SSE.${sd[1]}(c,${x},${si},0);}`);
+      + `else{${pre}SSE.${sd[1]}(c,${x},${si},0);}}`);
     return true;
   }
   return false;
