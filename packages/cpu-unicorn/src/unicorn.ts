@@ -196,7 +196,7 @@ export class UnicornCpu implements Cpu {
         const rip = this.getPc();
         if (rip > 0 && this.mem.pagePerm(rip - 1) & PERM_X && this.peekByte(rip - 1) === 0xf4) {
           this.setPcRaw(rip - 1);
-          return { kind: 'fault', pc: rip - 1, addr: 0, access: 'r', mapped: true };
+          return { kind: 'fault', pc: rip - 1, addr: 0, access: 'r', mapped: true, gp: true };
         }
       }
     }
@@ -513,7 +513,7 @@ export class UnicornCpu implements Cpu {
         return;
       default:
         // #GP and `int n`: Linux sends SIGSEGV (SI_KERNEL, si_addr 0).
-        this.stopWith({ kind: 'fault', pc: rip, addr: 0, access: 'r', mapped: true });
+        this.stopWith({ kind: 'fault', pc: rip, addr: 0, access: 'r', mapped: true, gp: true });
     }
   }
 

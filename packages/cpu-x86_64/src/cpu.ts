@@ -189,7 +189,7 @@ export class X86Cpu implements Cpu {
       return -1;
     }
     if (e === RT.DIVERR) { this.stopReason = { kind: 'divide', pc: ip }; return -1; }
-    if (e === RT.GPF || e instanceof SSE.GpAlign) { this.stopReason = { kind: 'fault', pc: ip, addr: 0, access: 'r', mapped: true }; return -1; }
+    if (e === RT.GPF || e instanceof SSE.GpAlign) { this.stopReason = { kind: 'fault', pc: ip, addr: 0, access: 'r', mapped: true, gp: true }; return -1; }
     if (e instanceof SSE.SimdIllegal || e instanceof X87.X87Illegal) { this.stopReason = { kind: 'illegal', pc: ip, detail: e.message }; return -1; }
     throw e;
   }

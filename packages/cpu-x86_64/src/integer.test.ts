@@ -311,7 +311,7 @@ describe('exits', () => {
   it('privileged instructions (hlt, cli, sti, int n, in/out/ins/outs) are #GP faults at the instruction, int 0x80 is illegal', () => {
     for (const insn of ['hlt', 'cli', 'sti', 'int 0x21', 'in al, dx', 'out 0x80, al', 'in eax, 0x60', 'insb', 'outsd']) {
       const m = runAsm(`mov ebx, 7\nnop\n${insn}\nmov ebx, 9`);
-      expect(m.stop, insn).toEqual({ kind: 'fault', pc: CODE + 6, addr: 0, access: 'r', mapped: true });
+      expect(m.stop, insn).toEqual({ kind: 'fault', pc: CODE + 6, addr: 0, access: 'r', mapped: true, gp: true });
       expect(m.cpu.getReg(3), insn).toBe(7n);
       expect(m.cpu.getPc(), insn).toBe(CODE + 6);
     }

@@ -12,8 +12,10 @@ export type StopReason =
   /** A syscall handler returned false (the task blocked, exited, exec'd, or a signal is due). */
   | { kind: 'yield' }
   /** A memory access the page permissions forbid. mapped=false: SEGV_MAPERR, true: SEGV_ACCERR.
-   *  align=true: an alignment fault instead (SIGBUS, BUS_ADRALN), e.g. a misaligned aarch64 exclusive. */
-  | { kind: 'fault'; pc: number; addr: number; access: Access; mapped: boolean; align?: boolean }
+   *  align=true: an alignment fault instead (SIGBUS, BUS_ADRALN), e.g. a misaligned aarch64 exclusive.
+   *  gp=true: an x86-64 general-protection fault (hlt, cli, in/out, int n, a misaligned movaps ...):
+   *  SIGSEGV with si_code SI_KERNEL and address 0. */
+  | { kind: 'fault'; pc: number; addr: number; access: Access; mapped: boolean; align?: boolean; gp?: boolean }
   /** An encoding the CPU does not implement or that is undefined (SIGILL). */
   | { kind: 'illegal'; pc: number; detail?: string }
   /** int3 / brk (SIGTRAP). pc: the instruction after int3 on x86-64 (as Linux reports), brk's own on aarch64. */

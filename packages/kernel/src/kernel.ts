@@ -330,6 +330,8 @@ export class Kernel {
         return;
       case 'fault':
         if (stop.align) { this.forceSignal(t, { signo: 7 /* SIGBUS */, code: 1 /* BUS_ADRALN */, addr: stop.addr }); return; }
+        // x86-64 #GP (privileged instruction, misaligned SSE operand): SIGSEGV with SI_KERNEL and address 0, as Linux
+        if (stop.gp) { this.forceSignal(t, { signo: SIG.SIGSEGV, code: SI.SI_KERNEL, addr: 0 }); return; }
         if (t.tg.mm.resolveFault(stop.addr, stop.access)) return; // demand paging (mm/pager.ts): retry
         if (t.tg.mm.busFault(stop.addr)) this.forceSignal(t, { signo: 7 /* SIGBUS */, code: 2 /* BUS_ADRERR */, addr: stop.addr }); // a file page past EOF
         else this.forceSignal(t, { signo: SIG.SIGSEGV, code: stop.mapped ? SI.SEGV_ACCERR : SI.SEGV_MAPERR, addr: stop.addr });
