@@ -118,8 +118,10 @@ export class GuestClock {
     const hz = mm.cpu?.counterHz;
     const nsPerTick = c !== undefined && hz ? 1e9 / hz : 0;
     st.mult = nsPerTick > 0 ? BigInt(Math.max(1, Math.round(nsPerTick * 2 ** 32))) : 0n;
-    // at most 50 ms of extrapolation between rebases (a slice takes a few milliseconds)
-    st.maxDelta = nsPerTick > 0 ? BigInt(Math.ceil(50e6 / nsPerTick)) : 0n;
+    // The counter follows real time, so extrapolation is exact however long since the rebase (a
+    // slice that translates much new code can take tens of milliseconds): the only bound is that
+    // delta * mult fits the vDSO's 64-bit product (about 4 s at either rate).
+    st.maxDelta = st.mult ? ((1n << 64n) - 1n) / st.mult : 0n;
     if (st.vvar === undefined) return;
     const b = new Uint8Array(VVAR.size);
     const dv = new DataView(b.buffer);
