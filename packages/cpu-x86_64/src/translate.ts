@@ -82,6 +82,12 @@ function flagUse(d: Insn): number {
   return 2; // conservative: anything else may read flags
 }
 
+/** rol or ror (not rcl/rcr, whose value depends on CF), any operand size and count form. */
+function isRolRor(d: Insn): boolean {
+  const o = d.op;
+  return (o === 0xc0 || o === 0xc1 || o === 0xd0 || o === 0xd1 || o === 0xd2 || o === 0xd3) && (d.reg & 7) <= 1;
+}
+
 export interface GenEnv {
   fetch(addr: number): number;
 }
@@ -500,6 +506,12 @@ function shiftOp(g: Gen, d: Insn, s: number, kind: number, countExpr: string): v
       g.emit(`${fn}(${al},${ah},${n});`);
       g.emit(dst.w('S.lo', 'S.hi'));
       if (g.flagsLive) g.emit(`fo=${(kind === 4 ? K_SHL : kind === 5 ? K_SHR : K_SAR) * 4 + 3};fa=${al};fah=${ah};fb=${n};fbh=0;fr=S.lo;frh=S.hi;`);
+    } else if (kind <= 1 && !g.flagsLive) {
+      // rol/ror whose CF/OF nobody reads: the value alone (ror by n = rol by 64 - n)
+      const rl = g.tmp(), rh = g.tmp(), k = g.tmp();
+      g.emit(`let ${rl}=${al},${rh}=${ah},${k}=${kind === 0 ? n : `64-${n}`};if(${k}>=32){${rl}=${ah};${rh}=${al};${k}-=32;}`);
+      g.emit(`if(${k}!==0){const t=(${rl}<<${k})|(${rh}>>>(32-${k}));${rh}=(${rh}<<${k})|(${rl}>>>(32-${k}));${rl}=t;}`);
+      g.emit(dst.w(rl, rh));
     } else {
       g.emit(`const F=rot64(${kind},${al},${ah},${n},${g.flagsNow()});`);
       g.emit(dst.w('S.lo', 'S.hi'));
@@ -524,6 +536,16 @@ function shiftOp(g: Gen, d: Insn, s: number, kind: number, countExpr: string): v
     g.emit(`const ${rr}=${r};`);
     g.emit(dst.w(rr));
     if (g.flagsLive) g.emit(`fo=${(kind === 4 ? K_SHL : kind === 5 ? K_SHR : K_SAR) * 4 + sizeIndex(s)};fa=${a};fb=${n};fr=${rr};`);
+  } else if (kind <= 1 && !g.flagsLive) {
+    // rol/ror whose CF/OF nobody reads: the value alone (ror by n = rol by bits - n)
+    const rr = g.tmp();
+    if (s === 4) g.emit(`const ${rr}=${kind === 0 ? `(${a}<<${n})|(${a}>>>(32-${n}))` : `(${a}>>>${n})|(${a}<<(32-${n}))`};`);
+    else {
+      const k = g.tmp(), v = g.tmp();
+      g.emit(`const ${v}=${a}&${bits === 8 ? 255 : 65535},${k}=${kind === 0 ? `${n}%${bits}` : `(${bits}-${n}%${bits})%${bits}`};`);
+      g.emit(`const ${rr}=((${v}<<${k})|(${v}>>>(${bits}-${k})))&${bits === 8 ? 255 : 65535};`);
+    }
+    g.emit(dst.w(rr));
   } else {
     g.emit(`const F=rot32(${kind},${s},${a},${n},${g.flagsNow()});`);
     g.emit(dst.w('S.lo'));
@@ -1199,7 +1221,10 @@ function emitBlock(insns: Insn[], pc: number, region: Set<number> | null): Emitt
   let l = true;
   for (let i = insns.length - 1; i >= 0; i--) {
     live[i] = l;
-    const u = flagUse(insns[i]);
+    let u = flagUse(insns[i]);
+    // rol/ror keep SF/ZF/AF/PF (so they read the flags) only for a later reader: with no reader
+    // after them they neither need nor produce flags
+    if (u === 2 && !l && isRolRor(insns[i])) u = 0;
     if (u === 1) l = false;
     else if (u === 2) l = true;
   }

@@ -132,6 +132,15 @@ function leaCases(n: number): (r: Rng) => Case[] {
 
 // ---- shifts and rotates ---------------------------------------------------------------------
 
+/**
+ * rol/ror followed by an instruction that writes every flag: the rotate's CF/OF are dead, so
+ * the translator computes the rotated value alone (and the flags come from the add).
+ */
+function rotDeadFlagCases(op: string, n: number): (r: Rng) => Case[] {
+  const gen = shiftCases(op, n);
+  return (r) => gen(r).map((c) => ({ ...c, asm: `${c.asm}\nadd r11, 0`, undefFlags: 0 }));
+}
+
 /** Flags a shift/rotate leaves undefined for a count (before masking) on an operand size. */
 function shiftUndef(op: string, size: Size, count: number): number {
   const m = count & (size === 64 ? 63 : 31);
@@ -546,6 +555,7 @@ export const FAMILIES: Family[] = [
     name: 'shifts and rotates',
     forms: [
       ...['shl', 'shr', 'sar', 'rol', 'ror', 'rcl', 'rcr'].map((op) => ({ name: op, gen: shiftCases(op, N) })),
+      ...['rol', 'ror'].map((op) => ({ name: `${op} (flags dead)`, gen: rotDeadFlagCases(op, 1000) })),
       ...['shld', 'shrd'].map((op) => ({ name: op, gen: shldCases(op, 500) })),
     ],
   },
