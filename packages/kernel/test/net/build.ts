@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import * as net from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const NET_BINS = [
@@ -25,4 +26,12 @@ export function buildNet(cc: string, tag: string, name: string): string | undefi
     renameSync(out + '.tmp', out);
   }
   return out;
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (the kernel picked it). */
+export function freePort(): Promise<number> {
+  return new Promise((res) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => res(p)); });
+  });
 }

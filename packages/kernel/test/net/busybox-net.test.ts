@@ -10,19 +10,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerBackend, run } from '../../src/api.js';
+import { freePort } from './build.js';
 
 const BUSYBOXES = [
   { arch: 'x86_64', path: '/bin/busybox' },
   { arch: 'aarch64', path: fileURLToPath(new URL('../../../../tests/.cache/busybox-arm64/bin/busybox', import.meta.url)) },
 ];
 const dec = new TextDecoder();
-
-function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => res(p)); });
-  });
-}
 
 beforeAll(async () => {
   registerBackend((await import('@elfbox/cpu-x86_64')).backend);

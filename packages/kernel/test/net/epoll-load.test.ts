@@ -7,17 +7,10 @@
 import * as net from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerBackend, run } from '../../src/api.js';
-import { NET_BINS, buildNet } from './build.js';
+import { NET_BINS, buildNet, freePort } from './build.js';
 
 const CLIENTS = 200;
 const dec = new TextDecoder();
-
-function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => res(p)); });
-  });
-}
 
 /** Client i's payload: xorshift32 bytes seeded by i, 1..24 KiB long. */
 function payload(i: number): Buffer {

@@ -12,7 +12,7 @@ import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SYSCALLS_AARCH64, SYSCALLS_X86_64 } from '@elfbox/abi';
 import { registerBackend, run } from '../../src/api.js';
-import { NET_BINS, buildNet } from './build.js';
+import { NET_BINS, buildNet, freePort } from './build.js';
 
 const MODES = ['pair', 'errors', 'unixfork', 'tcp', 'udp', 'epollet', 'tcpmore', 'udpconnect', 'mmsg', 'unixpath', 'unixdgram', 'sendfile'];
 const dec = new TextDecoder();
@@ -53,13 +53,6 @@ async function guest(path: string, argv: string[], extra: Record<string, unknown
   ran.add(`${path} ${argv[0] ?? ''}`);
   const r = await run({ path, argv: [path, ...argv], stdout: 'capture', stderr: 'capture', cpu: 'ts', strace: collector(path), ...extra });
   return { status: r.status, out: dec.decode(r.stdout!), err: dec.decode(r.stderr!) };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => res(p)); });
-  });
 }
 
 beforeAll(async () => {

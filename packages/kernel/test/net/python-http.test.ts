@@ -5,23 +5,16 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
-import * as net from 'node:net';
 import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerBackend, run } from '../../src/api.js';
+import { freePort } from './build.js';
 
 const PYTHON = '/usr/bin/python3';
 const BUSYBOX = '/bin/busybox';
 const dec = new TextDecoder();
-
-function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => res(p)); });
-  });
-}
 
 function get(url: string): Promise<{ status?: number; body: Buffer; error?: string }> {
   return new Promise((res) => {
