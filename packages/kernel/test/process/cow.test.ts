@@ -3,30 +3,11 @@
 // aarch64 output must equal the native x86-64 one). Native outputs are taken first (see
 // process.test.ts: a later native spawn from a big worker can fail with ENOMEM).
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerBackend, run } from '../../src/api.js';
+import { buildProc } from './build.js';
 
-const SRC = fileURLToPath(new URL('./c/cow.c', import.meta.url));
 const dec = new TextDecoder();
-
-function build(cc: string, flags: string[], tag: string): string | undefined {
-  if (spawnSync(cc, ['--version'], { stdio: 'ignore' }).status !== 0) return undefined;
-  const h = createHash('sha256').update(readFileSync(SRC)).digest('hex').slice(0, 12);
-  const dir = join(tmpdir(), `elfbox-cow-bins-${h}`);
-  mkdirSync(dir, { recursive: true });
-  const out = join(dir, `cow-${tag}`);
-  if (!existsSync(out)) {
-    const r = spawnSync(cc, [...flags, '-o', out + '.tmp', SRC], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`${cc} cow.c: ${r.stderr}`);
-    renameSync(out + '.tmp', out);
-  }
-  return out;
-}
 
 /** Each mode with its arguments; `big` forks a 24 MB heap both sides then write. */
 const MODES: Record<string, string[]> = {
@@ -38,8 +19,8 @@ let a64Bin: string | undefined;
 const native: Record<string, string> = {};
 
 beforeAll(async () => {
-  muslBin = build('musl-gcc', ['-static', '-O1'], 'musl-x86_64');
-  a64Bin = build('aarch64-linux-gnu-gcc', ['-static', '-O1'], 'glibc-aarch64');
+  muslBin = buildProc('cow', 'musl-gcc', ['-static', '-O1'], 'musl-x86_64');
+  a64Bin = buildProc('cow', 'aarch64-linux-gnu-gcc', ['-static', '-O1'], 'glibc-aarch64');
   if (muslBin) {
     for (const [m, args] of Object.entries(MODES)) {
       const r = spawnSync(muslBin, args, { encoding: 'utf8', timeout: 30_000 });

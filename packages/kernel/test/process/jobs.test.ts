@@ -6,8 +6,7 @@
 // is a session leader with a controlling terminal in both. Host dynamic programs that fork and
 // exec (make, python3's subprocess, bash) must print what they print natively.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -16,24 +15,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CpuBackend } from '@elfbox/cpu';
 import { registerBackend, run } from '../../src/api.js';
 import { BUSYBOX_SCRIPT } from './script.js';
+import { buildProc } from './build.js';
 
-const SRC = fileURLToPath(new URL('./c/jobs.c', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const dec = new TextDecoder();
-
-function build(cc: string, flags: string[], tag: string): string | undefined {
-  if (spawnSync(cc, ['--version'], { stdio: 'ignore' }).status !== 0) return undefined;
-  const h = createHash('sha256').update(readFileSync(SRC)).digest('hex').slice(0, 12);
-  const dir = join(tmpdir(), `elfbox-jobs-bins-${h}`);
-  mkdirSync(dir, { recursive: true });
-  const out = join(dir, `jobs-${tag}`);
-  if (!existsSync(out)) {
-    const r = spawnSync(cc, [...flags, '-o', out + '.tmp', SRC], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`${cc} jobs.c: ${r.stderr}`);
-    renameSync(out + '.tmp', out);
-  }
-  return out;
-}
 
 let x86: string | undefined;
 let a64: string | undefined;
@@ -75,8 +60,8 @@ const hostArgv = (argv: string[]) => argv.map((a) => (a === 'MAKEFILE' ? join(ho
 const hostNative: Record<string, SpawnSyncReturns<string>> = {};
 
 beforeAll(async () => {
-  x86 = build('musl-gcc', ['-static', '-O1'], 'musl-x86_64');
-  a64 = build('aarch64-linux-gnu-gcc', ['-static', '-O1'], 'glibc-aarch64');
+  x86 = buildProc('jobs', 'musl-gcc', ['-static', '-O1'], 'musl-x86_64');
+  a64 = buildProc('jobs', 'aarch64-linux-gnu-gcc', ['-static', '-O1'], 'glibc-aarch64');
   if (x86) {
     for (const m of ['orphan', 'pidfd']) native[m] = nativeRun([x86, m]);
     native.notty = nativeRun([x86, 'notty'], 'hi\n');

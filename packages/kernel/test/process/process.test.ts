@@ -3,8 +3,7 @@
 // outputs are taken first, before elfbox runs make this worker big (a later native spawn can fail
 // with ENOMEM under heuristic overcommit).
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -12,25 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerBackend, run } from '../../src/api.js';
 import { BUSYBOX_SCRIPT } from './script.js';
+import { buildProc } from './build.js';
 
-const SRC = fileURLToPath(new URL('./c/proc.c', import.meta.url));
 const BUSYBOX = '/bin/busybox';
 const BUSYBOX_A64 = fileURLToPath(new URL('../../../../tests/.cache/busybox-arm64/bin/busybox', import.meta.url));
 const dec = new TextDecoder();
-
-function build(cc: string, flags: string[], tag: string): string | undefined {
-  if (spawnSync(cc, ['--version'], { stdio: 'ignore' }).status !== 0) return undefined;
-  const h = createHash('sha256').update(readFileSync(SRC)).digest('hex').slice(0, 12);
-  const dir = join(tmpdir(), `elfbox-process-bins-${h}`);
-  mkdirSync(dir, { recursive: true });
-  const out = join(dir, `proc-${tag}`);
-  if (!existsSync(out)) {
-    const r = spawnSync(cc, [...flags, '-o', out + '.tmp', SRC], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`${cc} proc.c: ${r.stderr}`);
-    renameSync(out + '.tmp', out);
-  }
-  return out;
-}
 
 const MODES = ['status', 'vfork', 'exec', 'pipeline', 'orphan', 'group', 'sigchld', 'rusage'];
 
@@ -79,8 +64,8 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'f1'), 'x');
   writeFileSync(join(dir, 'script.sh'), BUSYBOX_SCRIPT);
   writeFileSync(join(dir, 'script2.sh'), SCRIPT2);
-  muslBin = build('musl-gcc', ['-static', '-O1'], 'musl-x86_64');
-  a64Bin = build('aarch64-linux-gnu-gcc', ['-static', '-O1'], 'glibc-aarch64');
+  muslBin = buildProc('proc', 'musl-gcc', ['-static', '-O1'], 'musl-x86_64');
+  a64Bin = buildProc('proc', 'aarch64-linux-gnu-gcc', ['-static', '-O1'], 'glibc-aarch64');
   if (muslBin) for (const m of MODES) native[m] = nativeRun(muslBin, [muslBin, ...modeArgs(m, join(dir, 'n'))].slice(1));
   if (muslBin) {
     // natively under a pty (python's pty.spawn makes it the session's controlling terminal)
