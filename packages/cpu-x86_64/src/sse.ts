@@ -95,11 +95,14 @@ function prefixKey(d: Insn): string {
 // floating-point loops are made of. XI / XF are the block's Int32Array / Float64Array views of
 // the XMM file (declared by genBlock when used).
 const MIN_NORMAL = '2.2250738585072014e-308';
+// The range tests compare Math.abs(v), not v against both signs: a test whose branch depends on
+// the sign mispredicts on data of random sign (a matrix multiply of values in -0.5..0.5 ran at
+// 26 ns per iteration with `v>=m?v<M:v<=-m&&v>-M` for each operand, 6-10 ns with Math.abs).
 /** JS condition: v is zero or a finite normal double (so not NaN, infinite or denormal). */
-const normalOrZero = (v: string) => `(${v}===0||(${v}>=${MIN_NORMAL}?${v}<Infinity:${v}<=-${MIN_NORMAL}&&${v}>-Infinity))`;
-const normal = (v: string) => `(${v}>=${MIN_NORMAL}?${v}<Infinity:${v}<=-${MIN_NORMAL}&&${v}>-Infinity)`;
+const normalOrZero = (v: string) => `(${v}===0||(Math.abs(${v})>=${MIN_NORMAL}&&Math.abs(${v})<Infinity))`;
+const normal = (v: string) => `(Math.abs(${v})>=${MIN_NORMAL}&&Math.abs(${v})<Infinity)`;
 /** JS condition: 1e-250 <= |v| <= 1e250 (v normal, and products of such values' halves stay normal). */
-const midRange = (v: string) => `(${v}>=1e-250?${v}<=1e250:${v}<=-1e-250&&${v}>=-1e250)`;
+const midRange = (v: string) => `(Math.abs(${v})>=1e-250&&Math.abs(${v})<=1e250)`;
 const SD_OPS: Record<number, [string, string, string]> = {
   0x158: ['+', 'addsd', 'SSE.exAdd(a,b,r)'], 0x15c: ['-', 'subsd', 'SSE.exAdd(a,-b,r)'],
   0x159: ['*', 'mulsd', 'SSE.exMul(a,b,r)'], 0x15e: ['/', 'divsd', 'SSE.exDiv(a,b,r)'],
