@@ -115,7 +115,7 @@ export class X86Cpu implements Cpu {
       ...this.mh,
       S: RT.S, flagsOf: RT.flagsOf, ccOf: RT.ccOf, cfOf: RT.cfOf, bswap: RT.bswap,
       shl64: RT.shl64, shr64: RT.shr64, sar64: RT.sar64, rot32: RT.rot32, rot64: RT.rot64, shd32: RT.shd32, shd64: RT.shd64,
-      imul64: RT.imul64, mul64lo: RT.mul64lo, imulN: RT.imulN, muldiv8: RT.muldiv8, muldiv16: RT.muldiv16, muldiv32: RT.muldiv32, muldiv64: RT.muldiv64,
+      imul64: RT.imul64, mul64lo: RT.mul64lo, mulhu32: RT.mulhu32, imulN: RT.imulN, muldiv8: RT.muldiv8, muldiv16: RT.muldiv16, muldiv32: RT.muldiv32, muldiv64: RT.muldiv64,
       bitscan: RT.bitscan, crc32c: RT.crc32c, cpuid: RT.cpuid, DIVERR: RT.DIVERR, GPF: RT.GPF, YIELD,
       str_movs: RT.str_movs, str_stos: RT.str_stos, str_lods: RT.str_lods, str_cmps: RT.str_cmps, str_scas: RT.str_scas,
       fxsave: (c: X86Cpu, a: number) => c.mh.stBytes(a, c.fxImage(), 512),

@@ -322,7 +322,7 @@ export class Gen {
   // in a loop, the other arm of a branch) does not deoptimise the block the first time it runs.
   exit(pcExpr: string): string {
     if (this.region && /^\d+$/.test(pcExpr) && this.region.has(+pcExpr)) {
-      return `{c.ic+=${this.idx + 1};if(c.ic<c.lim){pc=${pcExpr};continue L;}$r=${pcExpr};break X;}`;
+      return `{@@CNT ${this.idx + 1}@@{pc=${pcExpr};continue L;}$r=${pcExpr};break X;}`;
     }
     return `{$n=${this.idx + 1};$r=${pcExpr};break X;}`;
   }
@@ -337,9 +337,9 @@ export class Gen {
   /** Branch to a target: continue the in-block loop if it is the block start. */
   jumpTo(target: number): string {
     if (target === this.start && this.loop) {
-      // @@BACK k L@@: the back edge, counting k instructions (genRegion picks c.ic or a local).
+      // @@CNT k@@: counts k instructions and tests the budget (genRegion picks c.ic or a local).
       const lbl = this.region ? 'S' : 'L';
-      return `{@@BACK ${this.idx + 1} ${lbl}@@$r=${target};break X;}`;
+      return `{@@CNT ${this.idx + 1}@@continue ${lbl};$r=${target};break X;}`;
     }
     return this.exit(`${target}`);
   }
@@ -508,10 +508,17 @@ function shiftOp(g: Gen, d: Insn, s: number, kind: number, countExpr: string): v
     }
     g.emit(`if(${n}!==0){`);
     if (kind >= 4) {
-      const fn = kind === 4 ? 'shl64' : kind === 5 ? 'shr64' : 'sar64';
-      g.emit(`${fn}(${al},${ah},${n});`);
-      g.emit(dst.w('S.lo', 'S.hi'));
-      if (g.flagsLive) g.emit(`fo=${(kind === 4 ? K_SHL : kind === 5 ? K_SHR : K_SAR) * 4 + 3};fa=${al};fah=${ah};fb=${n};fbh=0;fr=S.lo;frh=S.hi;`);
+      // variable count 1..63, inline in 32-bit pieces
+      const rl = g.tmp(), rh = g.tmp();
+      const lt = kind === 4 ? `${rl}=${al}<<${n};${rh}=(${ah}<<${n})|(${al}>>>(32-${n}));`
+        : kind === 5 ? `${rl}=(${al}>>>${n})|(${ah}<<(32-${n}));${rh}=(${ah}>>>${n})|0;`
+        : `${rl}=(${al}>>>${n})|(${ah}<<(32-${n}));${rh}=${ah}>>${n};`;
+      const ge = kind === 4 ? `${rl}=0;${rh}=${al}<<(${n}-32);`
+        : kind === 5 ? `${rl}=(${ah}>>>(${n}-32))|0;${rh}=0;`
+        : `${rl}=${ah}>>(${n}-32);${rh}=${ah}>>31;`;
+      g.emit(`let ${rl},${rh};if(${n}<32){${lt}}else{${ge}}`);
+      g.emit(dst.w(rl, rh));
+      if (g.flagsLive) g.emit(`fo=${(kind === 4 ? K_SHL : kind === 5 ? K_SHR : K_SAR) * 4 + 3};fa=${al};fah=${ah};fb=${n};fbh=0;fr=${rl};frh=${rh};`);
     } else if (kind <= 1 && !g.flagsLive) {
       // rol/ror whose CF/OF nobody reads: the value alone (ror by n = rol by 64 - n)
       const rl = g.tmp(), rh = g.tmp(), k = g.tmp();
@@ -708,7 +715,9 @@ export function genInsn(g: Gen, d: Insn): void {
           g.emit(`imul64(${v.l},${v.h},${bl},${bh});r${d.reg}=S.lo;h${d.reg}=S.hi;`);
           g.raw('S.f');
         } else {
-          g.emit(`mul64lo(${v.l},${v.h},${bl},${bh});r${d.reg}=S.lo;h${d.reg}=S.hi;`);
+          // inline low 64 bits: lo*lo full + cross terms' low halves (no scratch object)
+          const a = g.tmp(), ah = g.tmp(), pl = g.tmp(), ph = g.tmp();
+          g.emit(`const ${a}=${v.l},${ah}=${v.h};const ${pl}=Math.imul(${a},${bl}),${ph}=(mulhu32(${a}>>>0,(${bl})>>>0)+Math.imul(${a},${bh})+Math.imul(${ah},${bl}))|0;r${d.reg}=${pl};h${d.reg}=${ph};`);
           g.setter = { k: K_RAW, s: 4 };
         }
       } else {
@@ -1310,18 +1319,14 @@ export function genRegion(blocks: Insn[][], pc: number): BlockInfo {
   for (const r of regs) decl += `,r${r},h${r}`;
   if (usesFlags) decl += ',' + flagNames.join(',');
   decl += ',$n=0,$r=0,$w=1';
-  const loop = multi || text.includes('@@BACK ');
-  // A single-block loop counts retired instructions in a local ic (stored by `finally`): the
-  // property update on every back edge measured ~25% of a tight FP loop. Not when something else
-  // reads c.ic (rdtsc) or updates it (the syscall path).
-  const back = (local: boolean) => (t: string) => t.replace(/@@BACK (\d+) (\w)@@/g, (_m, k: string, l: string) =>
-    local ? `ic+=${k};if(ic<lim)continue ${l};` : `c.ic+=${k};if(c.ic<c.lim)continue ${l};`);
-  let icDecl = '', icFin = 'c.ic+=$n;';
-  if (loop && !multi && !/c\.ic\b|c\.tsc\(/.test(text)) {
-    text = back(true)(text);
-    icDecl = 'const lim=c.lim;let ic=c.ic;';
-    icFin = 'c.ic=ic+$n;';
-  } else text = back(false)(text);
+  const loop = multi || text.includes('@@CNT ');
+  // A loop (a block that jumps to itself, or a region) counts retired instructions in a local ic,
+  // stored by `finally`: the property update on every back edge measured ~25% of a tight FP
+  // loop. Not when something else reads c.ic (rdtsc) or updates it (the syscall path).
+  const local = loop && !/c\.ic\b|c\.tsc\(/.test(text);
+  text = text.replace(/@@CNT (\d+)@@/g, (_m, k: string) => local ? `ic+=${k};if(ic<lim)` : `c.ic+=${k};if(c.ic<c.lim)`);
+  const icDecl = local ? 'const lim=c.lim;let ic=c.ic;' : '';
+  const icFin = local ? 'c.ic=ic+$n;' : 'c.ic+=$n;';
   const loopOpen = multi ? 'L:for(;;){switch(pc){' : loop ? 'L:for(;;){' : '';
   const loopClose = multi ? '}$r=pc;break X;}' : loop ? '}' : '';
   const xmm = /\bX[IF]\b/.test(text) ? 'const XI=c.X32,XF=c.XF64;' : '';

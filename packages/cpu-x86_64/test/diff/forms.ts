@@ -133,8 +133,8 @@ function leaCases(n: number): (r: Rng) => Case[] {
 // ---- shifts and rotates ---------------------------------------------------------------------
 
 /**
- * rol/ror followed by an instruction that writes every flag: the rotate's CF/OF are dead, so
- * the translator computes the rotated value alone (and the flags come from the add).
+ * A shift or rotate followed by an instruction that writes every flag: the shift's flags are
+ * dead, so the translator computes the value alone (and the flags come from the add).
  */
 function rotDeadFlagCases(op: string, n: number): (r: Rng) => Case[] {
   const gen = shiftCases(op, n);
@@ -555,7 +555,7 @@ export const FAMILIES: Family[] = [
     name: 'shifts and rotates',
     forms: [
       ...['shl', 'shr', 'sar', 'rol', 'ror', 'rcl', 'rcr'].map((op) => ({ name: op, gen: shiftCases(op, N) })),
-      ...['rol', 'ror'].map((op) => ({ name: `${op} (flags dead)`, gen: rotDeadFlagCases(op, 1000) })),
+      ...['rol', 'ror', 'shl', 'shr', 'sar'].map((op) => ({ name: `${op} (flags dead)`, gen: rotDeadFlagCases(op, 1000) })),
       ...['shld', 'shrd'].map((op) => ({ name: op, gen: shldCases(op, 500) })),
     ],
   },
@@ -564,6 +564,8 @@ export const FAMILIES: Family[] = [
     forms: [
       { name: 'mul', gen: mulCases('mul', N) },
       { name: 'imul', gen: mulCases('imul', N) },
+      // two- and three-operand imul whose flags an add overwrites: the translator's inline low product
+      { name: 'imul (flags dead)', gen: (r) => mulCases('imul', 1000)(r).map((c) => ({ ...c, asm: `${c.asm}\nadd r11, 0`, undefFlags: 0 })) },
       { name: 'div (incl. #DE)', gen: divCases('div', N) },
       { name: 'idiv (incl. #DE)', gen: divCases('idiv', N) },
     ],
