@@ -20,9 +20,17 @@ export interface Block {
   /** Translated cold (ends at its first conditional branch); hits counts its runs until HOT. */
   cold: boolean;
   hits: number;
+  /**
+   * Calls left with budget 1 (loop blocks): the budget exit and the write-back then run in V8's
+   * interpreter (type feedback) before a long loop is compiled on stack replacement. V8 allocates
+   * a function's feedback vector only after it ran ~8 times its bytecode size, hence several calls.
+   */
+  prime: number;
 }
 
 const MAX_INSNS = 256;
+/** Budget-1 calls of a new loop block (Block.prime). */
+const PRIME = 16;
 /**
  * Runs of a cold translation before the block is translated again as a superblock. Most blocks of
  * a short program run a few times only: translating just the code that runs, in basic blocks, is
@@ -193,7 +201,9 @@ export class A64Cpu implements Cpu {
           this.instructions += done;
           return blk.trap!;
         }
-        const next = blk.fn(R, S, budget - done);
+        let b = budget - done;
+        if (blk.prime > 0) { blk.prime--; b = 1; }
+        const next = blk.fn(R, S, b);
         done += S[1];
         S[1] = 0;
         if (blk.svc && S[7] !== 0) {
@@ -244,7 +254,7 @@ export class A64Cpu implements Cpu {
 
   /** Translates the block at pc (or makes a trap block) and caches it. */
   translate(pc: number, hot = !A64Cpu.tiered): Block {
-    const blk: Block = { pc, n: 0, fn: null, svc: false, fpcrWrite: false, dead: false, c0pc: -1, c0: null, c1pc: -1, c1: null, cold: !hot, hits: 0 };
+    const blk: Block = { pc, n: 0, fn: null, svc: false, fpcrWrite: false, dead: false, c0pc: -1, c0: null, c1pc: -1, c1: null, cold: !hot, hits: 0, prime: 0 };
     const first = this.fetch(pc);
     if (first === undefined) {
       const mapped = (this.mem.pagePerm(Math.max(0, Math.min(pc, 2 ** 48 - 1))) & PERM_MAPPED) !== 0 && pc % 4 === 0;
@@ -312,6 +322,7 @@ export class A64Cpu implements Cpu {
       blk.n = t.n;
       blk.svc = t.svc;
       blk.fpcrWrite = t.fpcrWrite;
+      blk.prime = t.loop ? PRIME : 0;
       if (t.svc && t.sysNr !== undefined && this.entry.handlerFor) blk.sys = this.entry.handlerFor(t.sysNr);
       const src = this.assemble(t);
       if (this.keepSource) blk.src = src;
@@ -350,8 +361,10 @@ export class A64Cpu implements Cpu {
     for (const r of g.dirty) wb += `R[${2 * r}]=xl${r};R[${2 * r + 1}]=xh${r};`;
     let body = g.lines.join('\n');
     // skipped if-bodies are subtracted from the instruction counts
-    body = body.split('@@SK@@').join(t.usedSkip ? '-sk' : '').split('@@SKR@@').join(t.usedSkip ? 'sk=0;' : '');
-    if (t.usedSkip) pro += 'let sk=0;';
+    const sv = Array.from({ length: t.skipVars }, (_, i) => `s${i}`);
+    const sk = sv.map((v) => `-${v}`).join('');
+    body = body.split('@@SK@@').join(sk).split('@@SKR@@').join(sv.map((v) => `${v}=0;`).join(''));
+    if (sv.length) pro += `let ${sv.map((v) => `${v}=0`).join(',')};`;
     if (t.loop) {
       // NZCV must be exact at the back-edge only if the next iteration can observe the old flags.
       // Strategies: the next iteration reads the flags first -> compute NZCV at the back-edge; only
@@ -363,16 +376,27 @@ export class A64Cpu implements Cpu {
       if (g.flagsLiveIn || (g.exitBeforeSet && !same)) bm = '$1';
       else if (g.exitBeforeSet) { bm = 'pf=1;'; pfCode = `if(pf===1){nz=${be[0]};pf=0;}`; pro += 'let pf=0;'; }
       body = body.replace(/@@BM\[(.*?)\]BM@@/g, bm).split('@@PF@@').join(pfCode);
-      body = body.split('@@IC@@').join('+ic');
+      body = body.split('@@PFX@@').join(pfCode ? t.pfExit() : '');
       pro += 'let ic=0;';
-      body = `for(;;){\n${body}\n}`;
-    } else body = body.split('@@IC@@').join('').split('@@PF@@').join('');
-    const loopFix = t.loop ? 'if(S[1]===0)S[1]=ic;' : '';
+    } else body = body.split('@@PF@@').join('').split('@@PFX@@').join('');
+    // Exits set nc (the path's instructions; -1 in a loop block: a fault, the count is ic) and,
+    // with flags pending, fk and the operand locals: the tail computes S[1] and NZCV once for all.
+    const ft = t.flagKinds.length ? t.flagTail() : '';
+    if (ft) pro += 'let fk=0,fa0=0,fa1=0,fb0=0,fb1=0,fr0=0,fr1=0;';
+    pro += `let nc=${t.loop ? -1 : 0};`;
+    // a fault leaves nc at -1 (loop: the completed iterations count) or 0
+    const count = t.loop ? `S[1]=nc<0?ic:nc${sk}+ic;` : sk ? `if(nc!==0)S[1]=nc${sk};` : 'S[1]=nc;';
     // Every exit sets rt and breaks out of X to the one shared write-back. The parentheses make V8
     // compile the block function eagerly with the factory (parsed once, not pre-parsed and then
     // parsed again at its first call).
+    const head = `return (function blk_${t.start.toString(16)}(R,S,B){${pro}let rt=0;\n`;
     // The write-back runs in `finally`: once in the source for the exits and for a fault.
-    return `return (function blk_${t.start.toString(16)}(R,S,B){${pro}let rt=0;\ntry{X:{\n${body}\n}}finally{${wb}S[0]=nz;${loopFix}}return rt;});`;
+    if (!t.loop) return `${head}try{X:{\n${body}\n}}finally{${wb}${ft}S[0]=nz;${count}}return rt;});`;
+    // Loop blocks: the exits' write-back is inside the loop. V8 keeps code compiled on stack
+    // replacement (OSR, a long first run of the loop) when it deoptimises after the loop: a tail
+    // after the loop that has not run yet would deoptimise at every later exit through that code.
+    // The catch writes back for a fault.
+    return `${head}try{for(;;){X:{\n${body}\n}\n${wb}${ft}S[0]=nz;${count}return rt;}}catch(e){${wb}S[0]=nz;${count}throw e;}});`;
   }
 
   // ---- number register accessors (Cpu.getRegLo32/getRegHi32/setRegNum: the syscall path, no BigInt)

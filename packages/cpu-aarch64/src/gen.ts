@@ -33,6 +33,13 @@ export function condFromNz(c: number, nz = 'nz'): string {
   return c & 1 ? `!(${e})` : `(${e})`;
 }
 
+/**
+ * a >= b unsigned (64-bit) as one double compare: the high difference times 2^32 is exact and
+ * outweighs any low difference, so the rounded sum has the sign of the exact one.
+ */
+const geuFlat = (a: P, b: P): string =>
+  `((${a[1]}>>>0)-(${b[1]}>>>0))*4294967296+((${a[0]}>>>0)-(${b[0]}>>>0))>=0`;
+
 /** Whether an expression names register n's local (xlN or xhN). */
 const REG_RE = Array.from({ length: 32 }, (_, n) => new RegExp(`\\bx[lh]${n}\\b`));
 
@@ -134,7 +141,8 @@ export class Gen {
     p.mat = true;
     this.emit(`nz=${this.nzExprOf(p)};`);
   }
-  nzExprOf(p: PendingFlags): string {
+  /** flat: the carry compare without short-circuit operators (every operation runs each time). */
+  nzExprOf(p: PendingFlags, flat = false): string {
     const [al, ah] = p.a, [bl, bh] = p.b, [rl, rh] = p.r;
     if (!p.sf) {
       const n = `(${rl}>>>28&8)`, z = `(${rl}===0?4:0)`;
@@ -145,9 +153,9 @@ export class Gen {
     const n = `(${rh}>>>28&8)`, z = `((${rl}|${rh})===0?4:0)`;
     if (p.kind === 'logic') return `${n}|${z}`;
     if (p.kind === 'sub') {
-      return `${n}|${z}|(${this.geu(p.a, p.b)}?2:0)|((${ah}^${bh})&(${ah}^${rh}))>>>31`;
+      return `${n}|${z}|(${flat ? geuFlat(p.a, p.b) : this.geu(p.a, p.b)}?2:0)|((${ah}^${bh})&(${ah}^${rh}))>>>31`;
     }
-    return `${n}|${z}|(${this.ltu(p.r, p.a)}?2:0)|(~(${ah}^${bh})&(${ah}^${rh}))>>>31`;
+    return `${n}|${z}|(${flat ? `!(${geuFlat(p.r, p.a)})` : this.ltu(p.r, p.a)}?2:0)|(~(${ah}^${bh})&(${ah}^${rh}))>>>31`;
   }
   geu(a: P, b: P): string {
     return `((${a[1]}>>>0)>(${b[1]}>>>0)||(${a[1]}===${b[1]}&&(${a[0]}>>>0)>=(${b[0]}>>>0)))`;

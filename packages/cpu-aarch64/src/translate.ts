@@ -1,7 +1,7 @@
 // A64 decoder and translator for the integer instruction set (data processing, loads and stores,
 // branches, system). Each instruction appends JavaScript to the block's Gen; FP and AdvSIMD
 // encodings are handed to fp.ts / simd.ts.
-import { Gen, type P, lsl, lsr, asr, ror, shiftBy, and, or, xor, not, add, sub, c64, asNum, condFromNz } from './gen.js';
+import { Gen, type P, type PendingFlags, lsl, lsr, asr, ror, shiftBy, and, or, xor, not, add, sub, c64, asNum, condFromNz } from './gen.js';
 import { load, store, loadV, storeV, loadVPair } from './mem.js';
 import { emitFp } from './fp.js';
 import { emitSimd, emitSimdLdSt } from './simd.js';
@@ -44,6 +44,12 @@ export class Tx {
   /** First instruction index of each open skip body (to count skipped instructions). */
   skipStart: number[] = [];
   usedSkip = false;
+  /**
+   * Skip bodies not run in this pass: the else path of skip i sets local s<i> to the body's
+   * instruction count (a constant store: no operation that needs V8 type feedback on a path that
+   * may first run late); the counts subtract their sum.
+   */
+  skipVars = 0;
   openSkip(target: number, cond: string): void {
     this.g.emit(`if(!(${cond})){`);
     this.skips.push(target);
@@ -55,7 +61,7 @@ export class Tx {
     const g = this.g;
     if (!bodyEnded) g.materialize();
     const len = this.n - this.skipStart.pop()!;
-    g.emit(len > 0 ? `}else{sk+=${len};}` : '}');
+    g.emit(len > 0 ? `}else{s${this.skipVars++}=${len};}` : '}');
     g.pend = null; // both paths now have NZCV in nz (materialised at the branch and at the body end)
     g.constX8 = undefined;
     return this.skips.pop()!;
@@ -84,22 +90,50 @@ export class Tx {
     return true;
   }
 
-  /** Code that leaves the block for `target` (a JS expression of the next pc). */
-  exitCode(target: string): string {
+  /** Pending-flag kinds (kind + width) left at exits: the exit's fk is the 1-based index. */
+  flagKinds: string[] = [];
+  /**
+   * Code that leaves the block for `target` (a JS expression of the next pc). `count` is the
+   * instruction count the shared tail adds (default: this path's instructions).
+   */
+  exitCode(target: string, count?: string): string {
     const g = this.g;
     // Every exit breaks out to one shared tail after the body (cpu.ts `assemble`), which writes
-    // back the block's final dirty registers and S[0]=nz (in loop blocks a later instruction of the
-    // previous iteration may have changed more than this path has seen), then returns `rt`.
-    // One copy of the write-back instead of one per exit keeps the source short.
+    // back the block's final dirty registers, computes NZCV from pending flags and S[1] from nc.
+    // An exit only assigns locals (no operation that has type feedback in V8): an exit that first
+    // runs after V8 optimised the block then does not deoptimise it.
     let s = '';
-    if (g.nzDirty && g.pend && !g.pend.mat) s += `nz=${g.nzExprOf(g.pend)};`;
-    // instructions executed: this path's count (+ completed loop iterations in loop blocks)
-    s += `S[1]=${this.n + (this.inInsn ? 1 : 0)}@@SK@@@@IC@@;`;
+    if (g.nzDirty && g.pend && !g.pend.mat) s += this.flagExit(g.pend);
+    s += `nc=${count ?? this.n + (this.inInsn ? 1 : 0)};`;
     return s + `rt=${target};break X;`;
+  }
+  /** Records pending flags in fk and the operand locals (fa0.. fr1) for the shared tail. */
+  private flagExit(p: PendingFlags): string {
+    const key = p.kind + (p.sf ? '64' : '32');
+    let i = this.flagKinds.indexOf(key);
+    if (i < 0) { this.flagKinds.push(key); i = this.flagKinds.length - 1; }
+    const e = this.g.nzExprOf({ ...FLAG_LOCALS, kind: p.kind, sf: p.sf }, true);
+    let s = `fk=${i + 1};`;
+    const ops: [string, string][] = [['fa0', p.a[0]], ['fa1', p.a[1]], ['fb0', p.b[0]], ['fb1', p.b[1]], ['fr0', p.r[0]], ['fr1', p.r[1]]];
+    for (const [n, v] of ops) if (new RegExp(`\\b${n}\\b`).test(e)) s += `${n}=${v};`;
+    return s;
+  }
+  /** The pending flags at each back-edge that has some (after snapPend: temps, not registers). */
+  backEdgePend: PendingFlags[] = [];
+  /** An exit before the first flag setter when the back-edge left flags pending (pf=1). */
+  pfExit(): string { return `if(pf){${this.flagExit(this.backEdgePend[0])}}`; }
+  /** The shared tail's NZCV computation for the pending flags the exits recorded. */
+  flagTail(): string {
+    const ex = this.flagKinds.map((k) => this.g.nzExprOf({ ...FLAG_LOCALS, kind: k.slice(0, -2) as PendingFlags['kind'], sf: k.endsWith('64') }, true));
+    if (ex.length === 0) return '';
+    if (ex.length === 1) return `if(fk!==0)nz=${ex[0]};`;
+    return ex.map((e, i) => `${i ? 'else ' : ''}if(fk===${i + 1})nz=${e};`).join('');
   }
   /** Ends the path at this point with a jump to `target` (static when known). */
   exit(target: string, staticPc?: number): void {
-    if (!this.g.flagsSet) { this.g.exitBeforeSet = true; this.g.emit('@@PF@@'); }
+    // before the first flag setter a loop block may still have the previous iteration's flags
+    // pending (cpu.ts `pf`): the exit then records them for the tail (@@PFX@@, see pfExit)
+    if (!this.g.flagsSet) { this.g.exitBeforeSet = true; this.g.emit('@@PFX@@'); }
     // the pending flags as the fall-through path sees them (a back-edge snapshot below is emitted
     // on this exit's path only, so the fall-through must not use its temps)
     const pend = this.g.pend;
@@ -112,9 +146,15 @@ export class Tx {
         if (g.pend && !g.pend.mat) g.snapPend();
         const e = g.pend && !g.pend.mat ? g.nzExprOf(g.pend) : '';
         this.backEdgeFlags.push(e);
+        if (e) this.backEdgePend.push(g.pend!);
         const mat = e ? `@@BM[nz=${e};]BM@@` : '';
         const k = this.n + (this.inInsn ? 1 : 0);
-        g.emit(`if((ic+=${k}@@SK@@)<B){${mat}@@SKR@@continue;}ic-=${k}@@SK@@;`);
+        // out of budget: ic already counts this path; the skip counts are cleared as for the next
+        // iteration, so the tail's count (nc minus skips plus ic) is ic, computed as at other exits
+        g.emit(`if((ic+=${k}@@SK@@)<B){${mat}@@SKR@@continue;}@@SKR@@`);
+        g.emit(this.exitCode(target, '0'));
+        this.g.pend = pend;
+        return;
       }
     }
     this.g.emit(this.exitCode(target));
@@ -122,6 +162,9 @@ export class Tx {
   }
   branch(target: number): void { this.exit(pcLit(target), target); }
 }
+
+/** The operand locals an exit copies pending flags into (see Tx.flagExit). */
+const FLAG_LOCALS = { a: ['fa0', 'fa1'] as P, b: ['fb0', 'fb1'] as P, r: ['fr0', 'fr1'] as P, mat: false };
 
 export const pcLit = (pc: number): string => String(pc);
 /** A 64-bit guest address as two int32 literals. */
@@ -358,7 +401,7 @@ function branchSys(t: Tx, w: number): boolean {
     }
     if (opc === 1 && ll === 0 && bits(w, 4, 2) === 0) { // BRK
       g.materialize();
-      g.emit(`S[1]=${t.n}@@IC@@;trap(1,${pc});`);
+      g.emit(`nc=${t.n};trap(1,${pc});`);
       return true;
     }
     throw new Undef();

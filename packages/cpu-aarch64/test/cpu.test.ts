@@ -176,6 +176,40 @@ describe.skipIf(!HAVE_CROSS)('aarch64 Cpu', () => {
     expect(cpu.getReg(0)).toBe(3n);
   });
 
+  it('counts instructions and keeps NZCV exact at every budget stop of a loop block with an if-then body', () => {
+    // per iteration: add tst b.ne [add add] cmp b.ne (7 instructions when x0 is odd, else 5)
+    const src = 'mov x0, #0\nmov x1, #0\nmov x5, #0\n1: add x0, x0, #1\ntst x0, #1\nb.eq 2f\nadd x1, x1, x0\nadd x5, x5, #1\n2: cmp x0, #1000\nb.ne 1b\nsubs x3, x0, x1\nbrk #0';
+    const count = (i: number) => 3 + 5 * i + 2 * Math.ceil(i / 2);
+    for (const budget of [1, 5, 37, 1000, 1e6]) {
+      const { cpu } = setup(src);
+      let r;
+      while ((r = cpu.run(budget)).kind === 'budget') {
+        const i = Number(cpu.getReg(0));
+        if (cpu.getPc() !== CODE + 12) continue;
+        expect(cpu.instructions).toBe(count(i));
+        expect(cpu.getReg(5)).toBe(BigInt(Math.ceil(i / 2)));
+        if (i > 0) expect((cpu.getState() as A64State).nzcv >>> 28).toBe(0b1000); // x0 - 1000 < 0
+      }
+      expect(r).toEqual({ kind: 'breakpoint', pc: CODE + 44 });
+      expect(cpu.instructions).toBe(count(1000) + 1);
+      expect(cpu.getReg(1)).toBe(250000n);
+      expect((cpu.getState() as A64State).nzcv >>> 28).toBe(0b1000); // 1000 - 250000: negative, borrow
+    }
+  });
+
+  it('keeps NZCV of the previous iteration for an exit before the first flag setter of a loop block', () => {
+    // the cbz exit comes before the cmp: NZCV is the last iteration's cmp (36 - 1000: N)
+    const src = 'b 0f\n3: mrs x4, nzcv\nbrk #0\n0: mov x0, #0\nmov x2, #37\n1: sub x2, x2, #1\ncbz x2, 3b\nadd x0, x0, #1\ncmp x0, #1000\nb.ne 1b\nbrk #0';
+    for (const budget of [1, 3, 50, 1e6]) {
+      const { cpu } = setup(src);
+      let r;
+      while ((r = cpu.run(budget)).kind === 'budget');
+      expect(r).toEqual({ kind: 'breakpoint', pc: CODE + 8 });
+      expect([cpu.getReg(0), cpu.getReg(4)]).toEqual([36n, 0x80000000n]);
+      expect(cpu.instructions).toBe(1 + 2 + 36 * 5 + 2 + 1);
+    }
+  });
+
   it('runs a loop that stays in one block as a JS loop, counting instructions and honouring the budget', () => {
     const { cpu } = setup('mov x0, #0\nmov x1, #0\n1: add x0, x0, #1\nadd x1, x1, x0\ncmp x0, #1000\nb.ne 1b\nbrk #0');
     expect(cpu.run(1e6)).toMatchObject({ kind: 'breakpoint' });
