@@ -20,8 +20,9 @@ import { CLI_INDEX, CLI_MAIN, ROOT, runners, workloads } from './lib/workloads.m
 const USAGE = `usage: node bench/run.mjs [--quick] [--only id,id] [--runs N] [--backends ts,unicorn]
                           [--timeout S] [--budget S] [--no-build] [--out FILE]
   --quick      small sizes, 3 runs; writes bench/out/quick.md (default: full run, docs/PERFORMANCE.md)
-  --only       run only these workloads (ids: hello hello-musl hello-lib intloop matmul memstr null read
-               write open fileio pingpong gzip sha256sum); writes bench/out/partial.md unless --out
+  --only       run only these workloads (ids: hello hello-musl hello-lib intloop matmul intloop-long
+               matmul-long memstr null read write open fileio pingpong gzip sha256sum); writes
+               bench/out/partial.md unless --out
   --runs       measured runs per figure (default 5, quick 3)
   --backends   elfbox CPU backends to run (default ts,unicorn)
   --timeout    per-run timeout in seconds (default 120, quick 15)

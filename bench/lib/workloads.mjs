@@ -37,6 +37,10 @@ export function workloads(ctx) {
   });
   W.push({ id: 'intloop', title: 'integer loop (xorshift, multiply, branch, divide)', program: prog('intloop'), args: [n('500000', '2000000')], metric: 'work' });
   W.push({ id: 'matmul', title: 'floating-point matrix multiply (double)', program: prog('matmul'), args: q ? ['32', '2'] : ['64', '4'], metric: 'work' });
+  // The same two loops at 10x the work (native: ~30 ms and ~5 ms): JIT warm-up, which dominates
+  // the short sizes above for the TypeScript CPUs, is a small part here (steady-state speed).
+  W.push({ id: 'intloop-long', title: 'integer loop, 10x the work', program: prog('intloop'), args: [n('2000000', '20000000')], metric: 'work' });
+  W.push({ id: 'matmul-long', title: 'floating-point matrix multiply, 16x the work', program: prog('matmul'), args: q ? ['64', '4'] : ['160', '4'], metric: 'work' });
   W.push({ id: 'memstr', title: 'memcpy / strlen / qsort(strcmp)', program: prog('memstr'), args: q ? ['1', '2000'] : ['2', '5000'], metric: 'work' });
   const calls = n(5000, 50000);
   const openCalls = n(1000, 10000);
