@@ -127,6 +127,9 @@ export class Gen {
   loop = false;
   /** Start pcs of the region's blocks (transfers to them stay in the function), or null. */
   region: Set<number> | null = null;
+  /** In a region: the start pc of the block laid out after this one, and this block's label. */
+  next = -1;
+  label = '';
   d!: Insn;
 
   tmp(): string { return `t${this.t++}`; }
@@ -321,6 +324,9 @@ export class Gen {
   // feedback for it from the first exit taken, so a rare exit (the instruction budget running out
   // in a loop, the other arm of a branch) does not deoptimise the block the first time it runs.
   exit(pcExpr: string): string {
+    // To the next block in the region's layout: leave this block's labelled body and fall into
+    // that case (forward, so no budget test: every cycle has a backward transfer, which tests).
+    if (this.region && /^\d+$/.test(pcExpr) && +pcExpr === this.next) return `{@@ADD ${this.idx + 1}@@break ${this.label};}`;
     if (this.region && /^\d+$/.test(pcExpr) && this.region.has(+pcExpr)) {
       return `{@@CNT ${this.idx + 1}@@{pc=${pcExpr};continue L;}$r=${pcExpr};break X;}`;
     }
@@ -1227,8 +1233,10 @@ function isSse(o: number): boolean {
 interface EmittedBlock { text: string; entryLive: boolean; sysNr: number; end: number; pcs: number[] }
 
 /** Emits one block's body. In a region, transfers to the region's other blocks stay inside the function. */
-function emitBlock(insns: Insn[], pc: number, region: Set<number> | null): EmittedBlock {
+function emitBlock(insns: Insn[], pc: number, region: Set<number> | null, next = -1, label = ''): EmittedBlock {
   const g = new Gen();
+  g.next = next;
+  g.label = label;
   g.insns = insns;
   g.start = pc;
   g.region = region;
@@ -1291,9 +1299,9 @@ export function genBlock(insns: Insn[], pc: number): BlockInfo {
 export function genRegion(blocks: Insn[][], pc: number): BlockInfo {
   const multi = blocks.length > 1;
   const region = multi ? new Set(blocks.map((b) => b[0].pc)) : null;
-  const em = blocks.map((b, i) => emitBlock(b, i === 0 ? pc : b[0].pc, region));
+  const em = blocks.map((b, i) => emitBlock(b, i === 0 ? pc : b[0].pc, region, multi && i + 1 < blocks.length ? blocks[i + 1][0].pc : -1, `B${i}`));
   let text = multi
-    ? em.map((e) => `case ${e.pcs[0]}:{\n${e.text}\n}`).join('\n')
+    ? em.map((e, i) => `case ${e.pcs[0]}:B${i}:{\n${e.text}\n}`).join('\n')
     : em[0].text;
   // Registers used / written.
   const used = new Set<number>(), written = new Set<number>();
@@ -1320,11 +1328,13 @@ export function genRegion(blocks: Insn[][], pc: number): BlockInfo {
   if (usesFlags) decl += ',' + flagNames.join(',');
   decl += ',$n=0,$r=0,$w=1';
   const loop = multi || text.includes('@@CNT ');
+  // (regions: `@@ADD k@@` counts a forward transfer, `@@CNT k@@` counts and tests the budget)
   // A loop (a block that jumps to itself, or a region) counts retired instructions in a local ic,
   // stored by `finally`: the property update on every back edge measured ~25% of a tight FP
   // loop. Not when something else reads c.ic (rdtsc) or updates it (the syscall path).
   const local = loop && !/c\.ic\b|c\.tsc\(/.test(text);
-  text = text.replace(/@@CNT (\d+)@@/g, (_m, k: string) => local ? `ic+=${k};if(ic<lim)` : `c.ic+=${k};if(c.ic<c.lim)`);
+  text = text.replace(/@@CNT (\d+)@@/g, (_m, k: string) => local ? `ic+=${k};if(ic<lim)` : `c.ic+=${k};if(c.ic<c.lim)`)
+    .replace(/@@ADD (\d+)@@/g, (_m, k: string) => local ? `ic+=${k};` : `c.ic+=${k};`);
   const icDecl = local ? 'const lim=c.lim;let ic=c.ic;' : '';
   const icFin = local ? 'c.ic=ic+$n;' : 'c.ic+=$n;';
   const loopOpen = multi ? 'L:for(;;){switch(pc){' : loop ? 'L:for(;;){' : '';
