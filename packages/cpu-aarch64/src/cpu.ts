@@ -379,13 +379,14 @@ export class A64Cpu implements Cpu {
       body = body.split('@@PFX@@').join(pfCode ? t.pfExit() : '');
       pro += 'let ic=0;';
     } else body = body.split('@@PF@@').join('').split('@@PFX@@').join('');
-    // Exits set nc (the path's instructions; -1 in a loop block: a fault, the count is ic) and,
-    // with flags pending, fk and the operand locals: the tail computes S[1] and NZCV once for all.
+    // Exits of hot blocks set nc (the path's instructions) and, with flags pending, fk and the
+    // operand locals: the tail computes S[1] and NZCV once for all. A fault leaves nc at its
+    // initial value (loop blocks: -1, the count is the completed iterations). Cold blocks' exits
+    // set S[1] themselves.
     const ft = t.flagKinds.length ? t.flagTail() : '';
     if (ft) pro += 'let fk=0,fa0=0,fa1=0,fb0=0,fb1=0,fr0=0,fr1=0;';
-    pro += `let nc=${t.loop ? -1 : 0};`;
-    // a fault leaves nc at -1 (loop: the completed iterations count) or 0
-    const count = t.loop ? `S[1]=nc<0?ic:nc${sk}+ic;` : sk ? `if(nc!==0)S[1]=nc${sk};` : 'S[1]=nc;';
+    const count = t.loop ? `S[1]=nc<0?ic:nc${sk}+ic;` : t.cold ? '' : sk ? `if(nc!==0)S[1]=nc${sk};` : 'S[1]=nc;';
+    if (count) pro += `let nc=${t.loop ? -1 : 0};`;
     // Every exit sets rt and breaks out of X to the one shared write-back. The parentheses make V8
     // compile the block function eagerly with the factory (parsed once, not pre-parsed and then
     // parsed again at its first call).

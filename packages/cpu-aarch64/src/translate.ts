@@ -43,7 +43,6 @@ export class Tx {
   }
   /** First instruction index of each open skip body (to count skipped instructions). */
   skipStart: number[] = [];
-  usedSkip = false;
   /**
    * Skip bodies not run in this pass: the else path of skip i sets local s<i> to the body's
    * instruction count (a constant store: no operation that needs V8 type feedback on a path that
@@ -54,7 +53,6 @@ export class Tx {
     this.g.emit(`if(!(${cond})){`);
     this.skips.push(target);
     this.skipStart.push(this.n + 1);
-    this.usedSkip = true;
   }
   /** Closes the innermost skip (the translator reached its target, or the body ended). */
   closeSkip(bodyEnded: boolean): number {
@@ -102,20 +100,26 @@ export class Tx {
     // back the block's final dirty registers, computes NZCV from pending flags and S[1] from nc.
     // An exit only assigns locals (no operation that has type feedback in V8): an exit that first
     // runs after V8 optimised the block then does not deoptimise it.
-    let s = '';
-    if (g.nzDirty && g.pend && !g.pend.mat) s += this.flagExit(g.pend);
-    s += `nc=${count ?? this.n + (this.inInsn ? 1 : 0)};`;
-    return s + `rt=${target};break X;`;
+    const n = count ?? String(this.n + (this.inInsn ? 1 : 0));
+    const pend = g.nzDirty && g.pend && !g.pend.mat ? g.pend : null;
+    // a cold block runs a few times only, in V8's interpreter: its exits set nz and S[1] directly
+    if (this.cold) return `${pend ? `nz=${g.nzExprOf(pend)};` : ''}S[1]=${n};rt=${target};break X;`;
+    return `${pend ? this.flagExit(pend) : ''}nc=${n};rt=${target};break X;`;
   }
   /** Records pending flags in fk and the operand locals (fa0.. fr1) for the shared tail. */
   private flagExit(p: PendingFlags): string {
     const key = p.kind + (p.sf ? '64' : '32');
     let i = this.flagKinds.indexOf(key);
     if (i < 0) { this.flagKinds.push(key); i = this.flagKinds.length - 1; }
-    const e = this.g.nzExprOf({ ...FLAG_LOCALS, kind: p.kind, sf: p.sf }, true);
+    let need = FLAG_NEED.get(key);
+    if (!need) {
+      const e = this.g.nzExprOf({ ...FLAG_LOCALS, kind: p.kind, sf: p.sf }, true);
+      need = FLAG_OPS.map((n) => new RegExp(`\\b${n}\\b`).test(e));
+      FLAG_NEED.set(key, need);
+    }
+    const vals = [p.a[0], p.a[1], p.b[0], p.b[1], p.r[0], p.r[1]];
     let s = `fk=${i + 1};`;
-    const ops: [string, string][] = [['fa0', p.a[0]], ['fa1', p.a[1]], ['fb0', p.b[0]], ['fb1', p.b[1]], ['fr0', p.r[0]], ['fr1', p.r[1]]];
-    for (const [n, v] of ops) if (new RegExp(`\\b${n}\\b`).test(e)) s += `${n}=${v};`;
+    for (let j = 0; j < 6; j++) if (need[j]) s += `${FLAG_OPS[j]}=${vals[j]};`;
     return s;
   }
   /** The pending flags at each back-edge that has some (after snapPend: temps, not registers). */
@@ -165,6 +169,9 @@ export class Tx {
 
 /** The operand locals an exit copies pending flags into (see Tx.flagExit). */
 const FLAG_LOCALS = { a: ['fa0', 'fa1'] as P, b: ['fb0', 'fb1'] as P, r: ['fr0', 'fr1'] as P, mat: false };
+const FLAG_OPS = ['fa0', 'fa1', 'fb0', 'fb1', 'fr0', 'fr1'];
+/** Per flag kind: which of FLAG_OPS its NZCV expression reads. */
+const FLAG_NEED = new Map<string, boolean[]>();
 
 export const pcLit = (pc: number): string => String(pc);
 /** A 64-bit guest address as two int32 literals. */
@@ -401,7 +408,7 @@ function branchSys(t: Tx, w: number): boolean {
     }
     if (opc === 1 && ll === 0 && bits(w, 4, 2) === 0) { // BRK
       g.materialize();
-      g.emit(`nc=${t.n};trap(1,${pc});`);
+      g.emit(`${t.cold ? 'S[1]' : 'nc'}=${t.n};trap(1,${pc});`);
       return true;
     }
     throw new Undef();
