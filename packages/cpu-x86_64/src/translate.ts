@@ -1344,7 +1344,8 @@ export function genRegion(blocks: Insn[][], pc: number): BlockInfo {
   // pre-parse now and a full parse at the first call). A guest exception (fault, #DE, #GP) is
   // turned into a stop reason by c.except, which reads no register: the write-back in `finally`
   // follows it.
-  const src = `return (function(c){const R=c.R;${xmm}${icDecl}${decl};${load}try{X:{${loopOpen}\n${text}\n${loopClose}}}`
+  // named blk_<pc> (rgn_<pc> for a region) for profiles and V8's traces
+  const src = `return (function ${multi ? 'rgn' : 'blk'}_${pc.toString(16)}(c){const R=c.R;${xmm}${icDecl}${decl};${load}try{X:{${loopOpen}\n${text}\n${loopClose}}}`
     + `catch(e){$r=c.except(e,ip);}finally{if($w===1){${store}${icFin}}}return $r;});`;
   const pcs: number[] = [];
   for (const e of em) pcs.push(...e.pcs);
