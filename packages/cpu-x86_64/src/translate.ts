@@ -106,6 +106,19 @@ export function decodeBlock(env: GenEnv, pc: number): Insn[] {
     p += d.len;
     if (endsBlock(d)) break;
   }
+  // A branch back into this block (a loop whose pre-header runs into its body) ends the block
+  // where the body starts: the body becomes a block of its own that loops on itself (one JS loop),
+  // instead of one copy of an iteration here plus the loop block (matmul's middle loop carried a
+  // copy of the inner loop's body, compiled and warmed up twice).
+  const last = out[out.length - 1];
+  const o = last.op;
+  if ((o >= 0x70 && o < 0x80) || (o >= 0x180 && o < 0x190) || (o >= 0xe0 && o <= 0xe3) || o === 0xe9 || o === 0xeb) {
+    const t = last.pc + last.len + last.imm;
+    if (t > pc && t <= last.pc) {
+      const k = out.findIndex((x) => x.pc === t);
+      if (k > 0) return out.slice(0, k);
+    }
+  }
   return out;
 }
 
