@@ -11,7 +11,7 @@ import * as SSE from './sse-rt.js';
 import * as X87 from './x87-rt.js';
 import { sharedCache, type TranslationCache, type Factory } from './tcache.js';
 
-type BlockFn = ((c: X86Cpu) => number) & { npc?: number; nfn?: BlockFn; hot: number; warm: number; last?: number; factory?: Factory };
+type BlockFn = ((c: X86Cpu) => number) & { npc?: number; nfn?: BlockFn; hot: number; warm: number; factory?: Factory };
 
 /**
  * Default for X86Cpu.hotThreshold: ELFBOX_X86_HOT=N (dispatches of a block after which it is
@@ -157,8 +157,7 @@ export class X86Cpu implements Cpu {
           if (!t) return this.stopReason!;
           f = t;
         }
-        // last: the successor seen, kept when links are cleared (promote's one-sample edge profile)
-        if (prev !== null) { prev.npc = pc; prev.nfn = f; prev.last = pc; }
+        if (prev !== null) { prev.npc = pc; prev.nfn = f; }
       }
       if (PROF && f.hot === -2) {
         f.hot = -1;
@@ -302,28 +301,15 @@ export class X86Cpu implements Cpu {
       else if (!endsBlockOp(last)) t.push(next);
       succs.set(list[i][0].pc, t);
     }
-    // A block whose last successor seen at run time (`last`) is not a member leaves the loop on
-    // its usual path (matmul's middle and outer loops run into the inner loop's own block every
-    // time): it does not count as leading back, and an entry that leaves makes no region (it
-    // would only cost a compile and a second warm-up of the same code). Keep only the blocks on
-    // a cycle through the entry (the loop the hot block is in): other hot code gains less than a
-    // bigger function costs to compile and re-optimise. Repeated until the members are stable.
-    let members = starts;
-    let keep = new Set<number>([pc]);
-    for (let round = 0; round < 8; round++) {
-      const m = members;
-      const leaves = (p: number): boolean => { const f = this.blocks.get(p); return f !== undefined && f.last !== undefined && !m.has(f.last); };
-      if (leaves(pc)) return null;
-      keep = new Set<number>([pc]);
-      for (let grew = true; grew;) {
-        grew = false;
-        for (const b of list) {
-          const p = b[0].pc;
-          if (!keep.has(p) && !leaves(p) && succs.get(p)!.some((t) => keep.has(t))) { keep.add(p); grew = true; }
-        }
+    // Keep only the blocks on a cycle through the entry (the loop the hot block is in): other
+    // hot code gains less than a bigger function costs to compile and re-optimise.
+    const keep = new Set<number>([pc]);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const b of list) {
+        const p = b[0].pc;
+        if (!keep.has(p) && succs.get(p)!.some((t) => keep.has(t))) { keep.add(p); grew = true; }
       }
-      if (keep.size === members.size) break;
-      members = keep;
     }
     if (keep.size < 2) return null;
     const kept = list.filter((b) => keep.has(b[0].pc));
