@@ -3,7 +3,7 @@ import {
   AddressSpace, MemoryFault, PERM_X, PERM_MAPPED, LOW_LIMIT, PAGE_SIZE,
   type Cpu, type CpuState, type StopReason, type SyscallEntry, type X86State,
 } from '@elfbox/cpu';
-import { decodeBlock, genBlock, genRegion, endsBlockOp, type BlockInfo } from './translate.js';
+import { decodeBlock, genBlock, genRegion, endsBlockOp, isCondBranch, isDirectBranch, type BlockInfo } from './translate.js';
 import type { Insn } from './decoder.js';
 import { K_RAW, flagsOf } from './flags.js';
 import * as RT from './runtime.js';
@@ -115,8 +115,8 @@ export class X86Cpu implements Cpu {
     this.helpers = {
       ...this.mh,
       S: RT.S, flagsOf: RT.flagsOf, ccOf: RT.ccOf, cfOf: RT.cfOf, bswap: RT.bswap,
-      shl64: RT.shl64, shr64: RT.shr64, sar64: RT.sar64, rot32: RT.rot32, rot64: RT.rot64, shd32: RT.shd32, shd64: RT.shd64,
-      imul64: RT.imul64, mul64lo: RT.mul64lo, mulhu32: RT.mulhu32, imulN: RT.imulN, muldiv8: RT.muldiv8, muldiv16: RT.muldiv16, muldiv32: RT.muldiv32, muldiv64: RT.muldiv64,
+      rot32: RT.rot32, rot64: RT.rot64, shd32: RT.shd32, shd64: RT.shd64,
+      imul64: RT.imul64, mulhu32: RT.mulhu32, imulN: RT.imulN, muldiv8: RT.muldiv8, muldiv16: RT.muldiv16, muldiv32: RT.muldiv32, muldiv64: RT.muldiv64,
       bitscan: RT.bitscan, crc32c: RT.crc32c, cpuid: RT.cpuid, DIVERR: RT.DIVERR, GPF: RT.GPF, YIELD,
       str_movs: RT.str_movs, str_stos: RT.str_stos, str_lods: RT.str_lods, str_cmps: RT.str_cmps, str_scas: RT.str_scas,
       fxsave: (c: X86Cpu, a: number) => c.mh.stBytes(a, c.fxImage(), 512),
@@ -274,13 +274,12 @@ export class X86Cpu implements Cpu {
       // A block that loops on itself is already one tight JS loop; joined into a region it ran
       // slower (measured: matmul's inner loop), so it neither starts nor joins one.
       const next = last.pc + last.len, o = last.op;
-      const branch = (o >= 0x70 && o < 0x80) || (o >= 0x180 && o < 0x190) || (o >= 0xe0 && o <= 0xe3) || o === 0xe9 || o === 0xeb;
-      if (branch && next + last.imm === p) { if (p === pc) return null; continue; }
+      if (isDirectBranch(o) && next + last.imm === p) { if (p === pc) return null; continue; }
       if (count + insns.length > MAX_REGION_INSNS && list.length) break;
       count += insns.length;
       list.push(insns);
       const succ: number[] = [];
-      if ((o >= 0x70 && o < 0x80) || (o >= 0x180 && o < 0x190) || (o >= 0xe0 && o <= 0xe3)) succ.push(next + last.imm, next);
+      if (isCondBranch(o)) succ.push(next + last.imm, next);
       else if (o === 0xe9 || o === 0xeb) succ.push(next + last.imm);
       else if (insns.length >= 64 && !endsBlockOp(last)) succ.push(next);
       for (const t of succ) if (!seen.has(t) && this.blocks.has(t)) { seen.add(t); queue.push(t); }
@@ -296,7 +295,7 @@ export class X86Cpu implements Cpu {
       if (j > 0) { succs.set(list[i][0].pc, [list[i][j].pc]); list[i] = list[i].slice(0, j); continue; }
       const last = list[i][list[i].length - 1], next = last.pc + last.len, o = last.op;
       const t: number[] = [];
-      if ((o >= 0x70 && o < 0x80) || (o >= 0x180 && o < 0x190) || (o >= 0xe0 && o <= 0xe3)) t.push(next + last.imm, next);
+      if (isCondBranch(o)) t.push(next + last.imm, next);
       else if (o === 0xe9 || o === 0xeb) t.push(next + last.imm);
       else if (!endsBlockOp(last)) t.push(next);
       succs.set(list[i][0].pc, t);

@@ -145,19 +145,6 @@ export function bswap(v: number): number {
   return ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24);
 }
 
-export function shl64(l: number, h: number, n: number): void {
-  if (n >= 32) { S.hi = l << (n - 32); S.lo = 0; }
-  else { S.hi = (h << n) | (n ? l >>> (32 - n) : 0); S.lo = l << n; }
-}
-export function shr64(l: number, h: number, n: number): void {
-  if (n >= 32) { S.lo = (h >>> (n - 32)) | 0; S.hi = 0; }
-  else { S.lo = ((l >>> n) | (n ? h << (32 - n) : 0)) | 0; S.hi = (h >>> n) | 0; }
-}
-export function sar64(l: number, h: number, n: number): void {
-  if (n >= 32) { S.lo = h >> (n - 32); S.hi = h >> 31; }
-  else { S.lo = ((l >>> n) | (n ? h << (32 - n) : 0)) | 0; S.hi = h >> n; }
-}
-
 /** Rotates (kind 0 rol 1 ror 2 rcl 3 rcr) of a <= 32-bit value; result in S.lo, returns new flags. */
 export function rot32(kind: number, s: number, a: number, n: number, f: number): number {
   const bits = s * 8;
@@ -263,12 +250,6 @@ export function mulhu32(a: number, b: number): number {
   const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0;
   const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
   return (a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + Math.floor(mid / 65536)) | 0;
-}
-
-/** Low 64 bits of a 64x64 multiply into S.lo/S.hi (no flags: the translator calls imul64 when flags are read). */
-export function mul64lo(al: number, ah: number, bl: number, bh: number): void {
-  S.lo = Math.imul(al, bl);
-  S.hi = (mulhu32(al >>> 0, bl >>> 0) + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;
 }
 
 /** Low 64 bits of a 64x64 multiply, S.f = CF|OF when the signed product overflows. */

@@ -93,6 +93,11 @@ export interface GenEnv {
 }
 
 /** Decodes a block at pc. Returns the instructions (possibly ending in a bad one), or a fetch error at the first. */
+/** jcc (rel8 and rel32), loop/loope/loopne/jrcxz: a conditional direct branch. */
+export const isCondBranch = (o: number): boolean => (o >= 0x70 && o < 0x80) || (o >= 0x180 && o < 0x190) || (o >= 0xe0 && o <= 0xe3);
+/** A direct branch (target pc + len + imm): conditional, or jmp rel8/rel32. */
+export const isDirectBranch = (o: number): boolean => isCondBranch(o) || o === 0xe9 || o === 0xeb;
+
 export function decodeBlock(env: GenEnv, pc: number): Insn[] {
   const out: Insn[] = [];
   let p = pc;
@@ -111,8 +116,7 @@ export function decodeBlock(env: GenEnv, pc: number): Insn[] {
   // instead of one copy of an iteration here plus the loop block (matmul's middle loop carried a
   // copy of the inner loop's body, compiled and warmed up twice).
   const last = out[out.length - 1];
-  const o = last.op;
-  if ((o >= 0x70 && o < 0x80) || (o >= 0x180 && o < 0x190) || (o >= 0xe0 && o <= 0xe3) || o === 0xe9 || o === 0xeb) {
+  if (isDirectBranch(last.op)) {
     const t = last.pc + last.len + last.imm;
     if (t > pc && t <= last.pc) {
       const k = out.findIndex((x) => x.pc === t);
@@ -1270,7 +1274,7 @@ function emitBlock(insns: Insn[], pc: number, region: Set<number> | null, next =
   if (last) {
     const o = last.op;
     const tgt = last.pc + last.len + last.imm;
-    if (((o >= 0x70 && o < 0x80) || (o >= 0x180 && o < 0x190) || o === 0xe9 || o === 0xeb || (o >= 0xe0 && o <= 0xe3)) && tgt === pc) g.loop = true;
+    if (isDirectBranch(o) && tgt === pc) g.loop = true;
   }
   const body: string[] = [];
   const ends: boolean[] = [];
