@@ -1,5 +1,5 @@
 // The aarch64 Cpu: block cache, dispatcher loop, state access, invalidation.
-import { type A64State, type AddressSpace, type Cpu, type CpuState, type StopReason, type SyscallEntry, LOW_LIMIT, PAGE_SIZE, PERM_X, PERM_MAPPED } from '@elfbox/cpu';
+import { type A64State, type AddressSpace, type Cpu, type CpuState, type StopReason, type SyscallEntry, type TranslationCache, type CachedBlock, type Factory, LOW_LIMIT, PAGE_SIZE, PERM_X, PERM_MAPPED, sharedCache } from '@elfbox/cpu';
 import { CNTFRQ, Tx, Undef, emitInsn } from './translate.js';
 import { GuestFault, GuestTrap, makeEnv } from './runtime.js';
 
@@ -26,6 +26,47 @@ export interface Block {
    * a function's feedback vector only after it ran ~8 times its bytecode size, hence several calls.
    */
   prime: number;
+  /** The syscall number of its svc when constant (-1: none). */
+  sysNr: number;
+  /** Its factory `(env, null) => fn` (shared through the translation cache). */
+  factory?: Factory;
+  /** The source the factory was just made from (until translate stores it). */
+  factorySrc?: string;
+  /** The guest words it was made from and its source, as the translation cache keeps them. */
+  entry?: { spans: number[]; bytes: Uint8Array; src: string };
+}
+
+/** A new Block: every field set, so all blocks share one shape (V8 compiles run() for one map). */
+function newBlock(pc: number, hot: boolean): Block {
+  return {
+    pc, n: 0, fn: null, trap: undefined, svc: false, fpcrWrite: false, sys: undefined, dead: false, c0pc: -1, c0: null, c1pc: -1, c1: null,
+    src: undefined, cold: !hot, hits: 0, prime: 0, sysNr: -1, factory: undefined, factorySrc: undefined, entry: undefined,
+  };
+}
+
+/**
+ * The guest words a translation read (rec: address -> word, plus those of entry) as the
+ * translation cache's spans (runs of consecutive words) and bytes (little-endian).
+ */
+function wordsToSpans(rec: Map<number, number>, entry: { spans: number[]; bytes: Uint8Array } | undefined): { spans: number[]; bytes: Uint8Array } {
+  const words = new Map(rec);
+  if (entry) {
+    const dv = new DataView(entry.bytes.buffer, entry.bytes.byteOffset, entry.bytes.byteLength);
+    for (let s = 0, o = 0; s < entry.spans.length; s += 2) {
+      for (let j = 0; j + 4 <= entry.spans[s + 1]; j += 4, o += 4) words.set(entry.spans[s] + j, dv.getUint32(o, true));
+    }
+  }
+  const addrs = [...words.keys()].sort((a, b) => a - b);
+  const spans: number[] = [];
+  const bytes = new Uint8Array(addrs.length * 4);
+  const dv = new DataView(bytes.buffer);
+  addrs.forEach((a, i) => {
+    dv.setUint32(i * 4, words.get(a)!, true);
+    const k = spans.length;
+    if (k > 0 && spans[k - 2] + spans[k - 1] === a) spans[k - 1] += 4;
+    else spans.push(a, 4);
+  });
+  return { spans, bytes };
 }
 
 const MAX_INSNS = 256;
@@ -53,8 +94,13 @@ export class A64Cpu implements Cpu {
   readonly V8 = new Uint8Array(33 * 16);
   pc = 0;
   instructions = 0;
-  /** Blocks translated so far (a statistic for benchmarks and tests). */
+  /** Blocks translated so far, from the translation cache or not (a statistic for benchmarks and tests). */
   translations = 0;
+  /** Process-wide translation cache (packages/cpu tcache.ts), or null when off. */
+  tcache: TranslationCache | null;
+  /** While translating (with a cache): the words fetched, by address; `bad` a fetch that failed. */
+  private rec: Map<number, number> | null = null;
+  private recBad = false;
   private cache = new Map<number, Block>();
   private pages = new Map<number, Block[]>();
   private env: Record<string, unknown>;
@@ -76,6 +122,7 @@ export class A64Cpu implements Cpu {
     this.envRe = new RegExp(`\\b(?:${[...this.envNames].sort((a, b) => b.length - a.length).join('|').replace(/\$/g, '\\$')})\\b`, 'g');
     this.listener = (page, count) => this.invalidatePages(page, count);
     mem.codeWriteListeners.push(this.listener);
+    this.tcache = sharedCache(import.meta.url, 'a64');
   }
 
   // ---- Cpu interface ---------------------------------------------------------------------------
@@ -133,6 +180,7 @@ export class A64Cpu implements Cpu {
     if (i >= 0) this.mem.codeWriteListeners.splice(i, 1);
     this.cache.clear();
     this.pages.clear();
+    this.tcache?.flush();
   }
 
   /** FPCR.RMode the cached translations assume; a change drops them all. */
@@ -244,6 +292,11 @@ export class A64Cpu implements Cpu {
   }
 
   private fetch(pc: number): number | undefined {
+    const w = this.fetchWord(pc);
+    if (this.rec !== null) { if (w === undefined) this.recBad = true; else this.rec.set(pc, w); }
+    return w;
+  }
+  private fetchWord(pc: number): number | undefined {
     if (pc < 0 || pc >= 2 ** 48 || pc % 4 !== 0) return undefined;
     const perm = this.mem.pagePerm(pc);
     if (!(perm & PERM_X)) return undefined;
@@ -251,10 +304,91 @@ export class A64Cpu implements Cpu {
     const page = this.mem.highPage(Math.floor(pc / PAGE_SIZE))!;
     return new DataView(page.buffer, page.byteOffset, PAGE_SIZE).getUint32(pc % PAGE_SIZE, true);
   }
+  /** A guest code byte for the translation cache's comparisons (throws when not executable). */
+  private readonly fetchByte = (a: number): number => {
+    const w = this.fetchWord(a - (a % 4));
+    if (w === undefined) throw new RangeError('not executable');
+    return (w >>> ((a % 4) * 8)) & 255;
+  };
+
+  /**
+   * The block at pc: from the translation cache when it holds one made from the same guest
+   * words with the same settings (tier, rounding mode, FPSR tracking), else translated (and stored).
+   */
+  translate(pc: number, hot = !A64Cpu.tiered): Block {
+    const tc = this.tcache;
+    if (tc === null) return this.translateNew(pc, hot);
+    const variant = this.variant(hot);
+    const e = tc.lookup(pc, this.fetchByte, variant);
+    if (e !== null) return this.fromCache(pc, e, tc);
+    const outer = this.rec === null;
+    if (outer) { this.rec = new Map(); this.recBad = false; }
+    const rec = this.rec!;
+    let blk: Block;
+    try { blk = this.translateNew(pc, hot); } finally { if (outer) this.rec = null; }
+    // Stored only when made under this variant (not after a switch to FPSR tracking) from words
+    // that could all be read, and compiled.
+    const src = blk.factorySrc ?? blk.entry?.src;
+    if (blk.fn !== null && blk.factory && src !== undefined && !this.recBad && this.variant(hot) === variant) {
+      // a cold translation that became a hot one (a loop) taken from the cache: its words count too
+      const { spans, bytes } = wordsToSpans(rec, blk.entry);
+      const meta = [blk.n, (blk.svc ? 1 : 0) | (blk.fpcrWrite ? 2 : 0) | (blk.prime > 0 ? 4 : 0) | (blk.cold ? 8 : 0), blk.sysNr];
+      tc.store(pc, variant, spans, bytes, meta, src, blk.factory);
+      blk.entry = { spans, bytes, src };
+    }
+    blk.factorySrc = undefined;
+    return blk;
+  }
+
+  /** What a translation's source depends on besides the guest words. */
+  private variant(hot: boolean): number {
+    return (hot ? 1 : 0) | (this.rmode << 1) | (this.fpsrTrack ? 8 : 0);
+  }
+
+  /** Installs a block from a cache entry (as translateNew would have made it). */
+  private fromCache(pc: number, e: CachedBlock, tc: TranslationCache): Block {
+    const [n, flags, sysNr] = e.meta;
+    const blk = newBlock(pc, (flags & 8) === 0);
+    blk.n = n; blk.svc = (flags & 1) !== 0; blk.fpcrWrite = (flags & 2) !== 0; blk.prime = flags & 4 ? PRIME : 0; blk.sysNr = sysNr;
+    blk.entry = { spans: e.spans, bytes: e.bytes, src: e.src };
+    this.translations++;
+    if (blk.svc && sysNr >= 0 && this.entry.handlerFor) blk.sys = this.entry.handlerFor(sysNr);
+    if (this.keepSource) blk.src = e.src;
+    if (A64Cpu.dump) console.error(`// block 0x${pc.toString(16)} (${n} instructions, ${e.src.length} chars, from the translation cache)\n${e.src}`);
+    try {
+      blk.factory = tc.factoryOf(e, this.prelude(e.src));
+      blk.fn = blk.factory(this.env, null) as BlockFn;
+    } catch (err) {
+      blk.fn = null;
+      blk.trap = { kind: 'illegal', pc, detail: `internal: cached code did not compile: ${(err as Error).message}` };
+    }
+    this.install(blk);
+    return blk;
+  }
+
+  /** Caches blk by pc and page, and marks its page as code. */
+  private install(blk: Block): void {
+    const pc = blk.pc;
+    this.cache.set(pc, blk);
+    const page = Math.floor(pc / PAGE_SIZE);
+    let list = this.pages.get(page);
+    if (!list) { list = []; this.pages.set(page, list); }
+    list.push(blk);
+    this.mem.markCode(pc);
+  }
+
+  /**
+   * Binds the helpers a block's source names as consts of its factory. Only those: the whole
+   * environment is ~150 names (~900 characters), which V8 would parse again for every block.
+   */
+  private prelude(src: string): string {
+    const names = [...new Set(src.match(this.envRe))];
+    return names.length ? `const {${names.join(',')}}=H;` : '';
+  }
 
   /** Translates the block at pc (or makes a trap block) and caches it. */
-  translate(pc: number, hot = !A64Cpu.tiered): Block {
-    const blk: Block = { pc, n: 0, fn: null, svc: false, fpcrWrite: false, dead: false, c0pc: -1, c0: null, c1pc: -1, c1: null, cold: !hot, hits: 0, prime: 0 };
+  private translateNew(pc: number, hot: boolean): Block {
+    const blk = newBlock(pc, hot);
     const first = this.fetch(pc);
     if (first === undefined) {
       const mapped = (this.mem.pagePerm(Math.max(0, Math.min(pc, 2 ** 48 - 1))) & PERM_MAPPED) !== 0 && pc % 4 === 0;
@@ -323,27 +457,20 @@ export class A64Cpu implements Cpu {
       blk.svc = t.svc;
       blk.fpcrWrite = t.fpcrWrite;
       blk.prime = t.loop ? PRIME : 0;
-      if (t.svc && t.sysNr !== undefined && this.entry.handlerFor) blk.sys = this.entry.handlerFor(t.sysNr);
+      if (t.svc && t.sysNr !== undefined) { blk.sysNr = t.sysNr; if (this.entry.handlerFor) blk.sys = this.entry.handlerFor(t.sysNr); }
       const src = this.assemble(t);
       if (this.keepSource) blk.src = src;
       if (A64Cpu.dump) console.error(`// block 0x${pc.toString(16)} (${t.n} instructions, ${src.length} chars)\n${src}`);
       try {
-        // Only the helpers the block names become the factory's parameters: the whole environment
-        // is ~150 names (~900 characters), which V8 would parse again for every block.
-        const names = [...new Set(src.match(this.envRe))];
-        const factory = new Function(...names, src) as (...a: unknown[]) => BlockFn;
-        blk.fn = factory(...names.map((n) => this.env[n]));
+        blk.factory = new Function('H', 'SYS', this.prelude(src) + src) as Factory;
+        blk.fn = blk.factory(this.env, null) as BlockFn;
+        blk.factorySrc = src;
       } catch (err) {
         blk.fn = null;
         blk.trap = { kind: 'illegal', pc, detail: `internal: generated code did not compile: ${(err as Error).message}` };
       }
     }
-    this.cache.set(pc, blk);
-    const page = Math.floor(pc / PAGE_SIZE);
-    let list = this.pages.get(page);
-    if (!list) { list = []; this.pages.set(page, list); }
-    list.push(blk);
-    this.mem.markCode(pc);
+    this.install(blk);
     return blk;
   }
 

@@ -9,7 +9,7 @@ import { K_RAW, flagsOf } from './flags.js';
 import * as RT from './runtime.js';
 import * as SSE from './sse-rt.js';
 import * as X87 from './x87-rt.js';
-import { sharedCache, type TranslationCache, type Factory } from './tcache.js';
+import { sharedCache, type TranslationCache, type Factory } from '@elfbox/cpu';
 
 type BlockFn = ((c: X86Cpu) => number) & { npc?: number; nfn?: BlockFn; hot: number; warm: number; factory?: Factory };
 
@@ -222,9 +222,10 @@ export class X86Cpu implements Cpu {
       // Same guest bytes at pc as a block translated before (this process or an earlier run).
       const e = tc.lookup(pc, this.fetch);
       if (e !== null) {
-        const fn = this.compile({ pc, end: pc + e.bytes.length, pcs: [], src: e.src, sysNr: e.sysNr, blockEnds: [[pc, pc + e.bytes.length]] }, tc.factoryOf(e, this.prelude(e.src)));
+        const sysNr = e.meta[0], endsSys = e.meta[1] === 1;
+        const fn = this.compile({ pc, end: pc + e.bytes.length, pcs: [], src: e.src, sysNr, blockEnds: [[pc, pc + e.bytes.length]] }, tc.factoryOf(e, this.prelude(e.src)));
         if (PROF) { PROF.cached += now() - t0; PROF.hits++; fn.hot = -2; }
-        else fn.hot = this.hotThreshold <= 0 || e.endsSys ? -1 : this.hotThreshold;
+        else fn.hot = this.hotThreshold <= 0 || endsSys ? -1 : this.hotThreshold;
         return fn;
       }
     }
@@ -247,7 +248,7 @@ export class X86Cpu implements Cpu {
     if (tc && fn.factory) {
       const bytes = new Uint8Array(info.end - pc);
       for (let i = 0; i < bytes.length; i++) bytes[i] = this.fetch(pc + i);
-      tc.store(pc, bytes, info.sysNr, endsSys, info.src, fn.factory);
+      tc.store(pc, 0, [pc, bytes.length], bytes, [info.sysNr, endsSys ? 1 : 0], info.src, fn.factory);
     }
     if (PROF) fn.hot = -2; // first run timed in run()
     else fn.hot = this.hotThreshold <= 0 || endsSys ? -1 : this.hotThreshold;

@@ -22,4 +22,4 @@ export const backend: CpuBackend = {
     return { hwcap: BigInt(CPUID1_EDX >>> 0), hwcap2: 0n, platform: 'x86_64' };
   },
 };
-export { TranslationCache, setSharedCache } from './tcache.js';
+export { TranslationCache, setSharedCache } from '@elfbox/cpu';

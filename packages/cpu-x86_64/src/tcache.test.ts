@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildC, runStatic } from './test-util/shim.js';
 import { runAsm } from './test-util/asm.js';
-import { TranslationCache, setSharedCache, sharedCache, translatorVersion } from './tcache.js';
+import { TranslationCache, setSharedCache, sharedCache, translatorVersion } from '@elfbox/cpu';
 import type { X86Cpu } from './cpu.js';
 
 const prog = fileURLToPath(new URL('./programs/hello.c', import.meta.url));
@@ -62,9 +62,12 @@ describe('translation cache', () => {
     const a = runWith(dir, exe);
     const file = a.c.path;
     const buf = readFileSync(file);
-    // First record: 12-byte header, 28 fixed body bytes, the guest bytes, then the source.
-    const nb = buf.readUInt32LE(12 + 8);
-    const at = 12 + 28 + nb + 10;
+    // First record: 12-byte header, 36 fixed body bytes, one 12-byte span, two meta words, the
+    // guest bytes, then the source.
+    expect(buf.readUInt32LE(12 + 12)).toBe(1);
+    expect(buf.readUInt32LE(12 + 16)).toBe(2);
+    const nb = buf.readUInt32LE(12 + 20);
+    const at = 12 + 36 + 12 + 8 + nb + 10;
     buf[at] = buf[at] === 0x20 ? 0x21 : 0x20;
     writeFileSync(file, buf);
     const b = runWith(dir, exe);

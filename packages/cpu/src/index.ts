@@ -1,2 +1,3 @@
 export * from './cpu.js';
 export * from './memory.js';
+export * from './tcache.js';

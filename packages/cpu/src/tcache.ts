@@ -1,31 +1,39 @@
-// Translation cache: a block's JS source (and V8's compiled code for it) reused instead of decoding,
-// generating and compiling it again, within a process (every X86Cpu shares it) and across runs
-// (an append-only file under the cache directory).
+// Translation cache, shared by the TypeScript CPUs (cpu-x86_64, cpu-aarch64): a block's JS source
+// (and V8's compiled code for it) reused instead of decoding, generating and compiling it again,
+// within a process (every CPU of the arch shares it) and across runs (an append-only file per
+// arch and translator version under the cache directory).
 //
-// An entry is found by guest pc and used only if the guest bytes it was translated from are the
-// bytes at pc now (read through the CPU's fetch, so permissions apply): a guest that rewrote its
-// code misses the entry; a translation made from the entry is invalidated on writes like any other.
-// The generated source depends on nothing but those bytes, pc and the translator, whose code is
-// part of the file name (a hash of the translator's code files), as is V8's version.
+// An entry is found by guest pc and variant (translator settings the source depends on, e.g.
+// aarch64's FPCR rounding mode; 0 on x86-64) and used only if the guest bytes it was translated
+// from (one or more spans: a superblock may follow jumps) are the bytes there now, read through the
+// CPU's fetch (so permissions apply): a guest that rewrote its code misses the entry; a
+// translation made from the entry is invalidated on writes like any other. The generated source
+// depends on nothing but those bytes, pc, the variant and the translator, whose code is part of
+// the file name (a hash of the translator's code files), as is V8's version. `meta` carries what
+// the CPU needs besides the source (syscall number, flags, instruction count), opaque here.
 //
-// File: records `EBX1` u32 bodyLen u32 check | body; body = f64 pc, u32 nbytes, i32 sysNr,
-// u32 flags (1: ends in syscall), u32 srcLen, u32 cdLen, bytes, src (UTF-8), V8 code cache. `check` is the first 4 bytes of the
-// SHA-1 of the body; it is verified when a record is first looked up, and a record that fails it
-// (or a file whose structure is broken from some point on) is ignored from there. Records are
-// appended with one write each flush (O_APPEND), so concurrent processes do not interleave them.
-// A record first stores the source only (made with new Function, the cheapest compile); a later
-// run that compiles it from that source does so with node:vm and appends a record with V8's code
-// cache, which later runs load instead of compiling.
+// File: records `EBX2` u32 bodyLen u32 check | body; body = f64 pc, u32 variant, u32 nspans,
+// u32 nmeta, u32 nbytes, u32 srcLen, u32 cdLen, spans (f64 addr, u32 len each), meta (i32 each),
+// bytes, src (UTF-8), V8 code cache. `check` is the first 4 bytes of the SHA-1 of the body; it is
+// verified when a record is first looked up, and a record that fails it (or a file whose
+// structure is broken from some point on) is ignored from there. Records are appended with one
+// write each flush (O_APPEND), so concurrent processes do not interleave them. A record first
+// stores the source only (made with new Function, the cheapest compile); a later run that
+// compiles it from that source does so with node:vm and appends a record with V8's code cache,
+// which later runs load instead of compiling.
 
-/** What the translator produced for one block (the fields of BlockInfo that compile() needs). */
+/** What the translator produced for one block. */
 export interface CachedBlock {
   pc: number;
+  variant: number;
+  /** Guest address ranges the block was translated from: [addr0, len0, addr1, len1, ...]. */
+  spans: number[];
+  /** Their bytes, concatenated. */
   bytes: Uint8Array;
-  sysNr: number;
+  /** The CPU's own fields (e.g. syscall number, flags). */
+  meta: number[];
   src: string;
-  /** Ends in `syscall` (never promoted to a region). */
-  endsSys: boolean;
-  /** V8 code cache for `wrap(src)`, if known. */
+  /** V8 code cache for `wrap(prelude, src)`, if known. */
   cd: Uint8Array | null;
   /** The compiled factory `(H, SYS) => block function` (this process). */
   factory: Factory | null;
@@ -49,7 +57,7 @@ type Proc = { env?: Record<string, string | undefined>; versions?: Record<string
 const proc = (globalThis as { process?: Proc }).process;
 const builtin = <T>(m: string): T | undefined => { try { return proc?.getBuiltinModule?.(m) as T | undefined; } catch { return undefined; } };
 
-const MAGIC = 0x31584245; // 'EBX1' little-endian
+const MAGIC = 0x32584245; // 'EBX2' little-endian
 /** A cache file larger than this is deleted (not loaded) and started again. */
 const MAX_FILE = 64 * 1024 * 1024;
 /** Files of other translator versions kept (the most recently written); older ones are deleted. */
@@ -57,7 +65,21 @@ const KEEP_OTHER = 2;
 const MAX_PER_PC = 4;
 const PERSIST_BELOW = 2 ** 32;
 const DEC = new TextDecoder('utf-8', { fatal: true });
-const HDR = 12, BODY_FIXED = 28;
+const HDR = 12, BODY_FIXED = 36, SPAN = 12;
+
+/** Reads guest byte a through the CPU (throws when it cannot be executed). */
+export type FetchByte = (a: number) => number;
+
+/** Whether the guest bytes at spans are bytes (buf from at); a fetch that throws is a mismatch. */
+function spansMatch(spans: ArrayLike<number>, buf: Uint8Array, at: number, fetch: FetchByte): boolean {
+  try {
+    for (let s = 0; s < spans.length; s += 2) {
+      const a = spans[s], n = spans[s + 1];
+      for (let j = 0; j < n; j++) if (fetch(a + j) !== buf[at++]) return false;
+    }
+    return true;
+  } catch { return false; }
+}
 
 /** Caches with entries to write, flushed at process exit. */
 const unflushed = new Set<TranslationCache>();
@@ -84,10 +106,11 @@ export class TranslationCache {
 
   /**
    * dir: directory of the persistent file, or null for an in-process cache only. version: the
-   * translator's identity (part of the file name). Without node:fs/node:crypto (a browser) the
-   * cache is in-process only; without node:vm blocks are compiled with new Function.
+   * translator's identity (part of the file name). arch: the file name's prefix (`x86`, `a64`).
+   * Without node:fs/node:crypto (a browser) the cache is in-process only; without node:vm blocks
+   * are compiled with new Function.
    */
-  constructor(dir: string | null, version: string) {
+  constructor(dir: string | null, version: string, readonly arch = 'x86') {
     this.vm = builtin<VmMod>('node:vm');
     if (dir === null) return;
     this.fs = builtin<FsMod>('node:fs');
@@ -95,7 +118,7 @@ export class TranslationCache {
     if (!this.fs || !this.crypto) { this.fs = undefined; return; }
     const v8 = (proc?.versions?.v8 ?? 'v8').replace(/[^\w.-]/g, '_');
     dir = dir.replace(/\/+$/, '') || '/';
-    this.file = `${dir}/x86-${version}-v8-${v8}.bin`;
+    this.file = `${dir}/${arch}-${version}-v8-${v8}.bin`;
     try {
       this.fs.mkdirSync(dir, { recursive: true });
       this.prune(dir);
@@ -106,13 +129,14 @@ export class TranslationCache {
     } catch { /* no file yet, or unreadable: start empty */ }
   }
 
-  /** Deletes all but the KEEP_OTHER newest files of other versions (each build of the translator makes a new one). */
+  /** Deletes all but the KEEP_OTHER newest files of other versions of this arch (each build of the translator makes a new one). */
   private prune(dir: string): void {
     const fs = this.fs!;
     const others: Array<[string, number]> = [];
+    const re = new RegExp(`^${this.arch}-[0-9a-f]+-v8-.*\\.bin$`);
     for (const f of fs.readdirSync(dir)) {
       const p = `${dir}/${f}`;
-      if (!/^x86-[0-9a-f]+-v8-.*\.bin$/.test(f) || p === this.file) continue;
+      if (!re.test(f) || p === this.file) continue;
       try { others.push([p, fs.statSync(p).mtimeMs]); } catch { /* gone meanwhile */ }
     }
     others.sort((a, b) => b[1] - a[1]);
@@ -136,9 +160,9 @@ export class TranslationCache {
       if (len < BODY_FIXED || len > MAX_FILE) { broken = true; break; }
       // Not all there (yet: another process may be appending it): read from here next time.
       if (b + len > buf.length) break;
-      const pc = dv.getFloat64(b, true), nb = dv.getUint32(b + 8, true);
-      const sl = dv.getUint32(b + 20, true), cl = dv.getUint32(b + 24, true);
-      if (BODY_FIXED + nb + sl + cl !== len || !Number.isSafeInteger(pc) || pc < 0 || nb === 0) { broken = true; break; }
+      const pc = dv.getFloat64(b, true), ns = dv.getUint32(b + 12, true), nm = dv.getUint32(b + 16, true);
+      const nb = dv.getUint32(b + 20, true), sl = dv.getUint32(b + 24, true), cl = dv.getUint32(b + 28, true);
+      if (ns > MAX_FILE || nm > MAX_FILE || BODY_FIXED + ns * SPAN + nm * 4 + nb + sl + cl !== len || !Number.isSafeInteger(pc) || pc < 0 || ns === 0) { broken = true; break; }
       const i = this.recOff.length;
       this.recOff.push(o);
       this.recBuf.push(buf);
@@ -165,14 +189,27 @@ export class TranslationCache {
     } catch { /* no file: nothing to skip */ } finally { if (fd >= 0) fs.closeSync(fd); }
   }
 
-  /** Index of the newest intact-looking record at pc with these bytes (-1: none); hasCd: only those with a code cache. */
-  private findRecord(pc: number, match: (buf: Uint8Array, at: number, n: number) => boolean, hasCd: boolean): number {
+  /** Record i's spans, and where its bytes start. */
+  private recSpans(i: number): { spans: number[]; bytesAt: number; nbytes: number; dv: DataView } {
+    const buf = this.recBuf[i], o = this.recOff[i];
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const b = o + HDR, ns = dv.getUint32(b + 12, true), nm = dv.getUint32(b + 16, true);
+    const spans: number[] = [];
+    let p = b + BODY_FIXED;
+    for (let k = 0; k < ns; k++, p += SPAN) spans.push(dv.getFloat64(p, true), dv.getUint32(p + 8, true));
+    return { spans, bytesAt: p + nm * 4, nbytes: dv.getUint32(b + 20, true), dv };
+  }
+
+  /** Index of the newest intact-looking record at pc for variant whose bytes pass match (-1: none); hasCd: only those with a code cache. */
+  private findRecord(pc: number, variant: number, match: (spans: number[], buf: Uint8Array, at: number, n: number) => boolean, hasCd: boolean): number {
     for (let i = this.recHead.get(pc) ?? -1; i >= 0; i = this.recPrev[i]) {
       if (this.recBad.has(i)) continue;
       const buf = this.recBuf[i], o = this.recOff[i];
       const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-      if (hasCd && dv.getUint32(o + HDR + 24, true) === 0) continue;
-      if (match(buf, o + HDR + BODY_FIXED, dv.getUint32(o + HDR + 8, true))) return i;
+      if (dv.getUint32(o + HDR + 8, true) !== variant) continue;
+      if (hasCd && dv.getUint32(o + HDR + 28, true) === 0) continue;
+      const r = this.recSpans(i);
+      if (match(r.spans, buf, r.bytesAt, r.nbytes)) return i;
     }
     return -1;
   }
@@ -180,21 +217,23 @@ export class TranslationCache {
   /** The entry for record i after checking its checksum, or null (then the record is ignored from now on). */
   private materialize(i: number): CachedBlock | null {
     const buf = this.recBuf[i], o = this.recOff[i];
-    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const { spans, bytesAt, nbytes, dv } = this.recSpans(i);
     const len = dv.getUint32(o + 4, true);
     const h = this.crypto!.createHash('sha1').update(buf.subarray(o + HDR, o + HDR + len)).digest();
     const b = o + HDR;
-    const nb = dv.getUint32(b + 8, true), sl = dv.getUint32(b + 20, true), cl = dv.getUint32(b + 24, true), p = b + BODY_FIXED;
+    const nm = dv.getUint32(b + 16, true), sl = dv.getUint32(b + 24, true), cl = dv.getUint32(b + 28, true);
+    const p = bytesAt + nbytes;
     let src = '';
     if (((h[0] | (h[1] << 8) | (h[2] << 16) | (h[3] << 24)) >>> 0) === dv.getUint32(o + 8, true)) {
-      try { src = DEC.decode(buf.subarray(p + nb, p + nb + sl)); } catch { src = ''; }
+      try { src = DEC.decode(buf.subarray(p, p + sl)); } catch { src = ''; }
     }
     if (!src) { this.badRecords++; this.recBad.add(i); return null; }
     this.diskHits++;
+    const meta: number[] = [];
+    for (let k = 0, m = bytesAt - nm * 4; k < nm; k++, m += 4) meta.push(dv.getInt32(m, true));
     const e: CachedBlock = {
-      pc: dv.getFloat64(b, true), bytes: buf.subarray(p, p + nb), sysNr: dv.getInt32(b + 12, true), src,
-      endsSys: (dv.getUint32(b + 16, true) & 1) !== 0, cd: cl ? buf.subarray(p + nb + sl, p + nb + sl + cl) : null,
-      factory: null, script: null, dirty: false,
+      pc: dv.getFloat64(b, true), variant: dv.getUint32(b + 8, true), spans, bytes: buf.subarray(bytesAt, bytesAt + nbytes), meta, src,
+      cd: cl ? buf.subarray(p + sl, p + sl + cl) : null, factory: null, script: null, dirty: false,
     };
     this.put(e);
     return e;
@@ -204,44 +243,38 @@ export class TranslationCache {
     let l = this.byPc.get(e.pc);
     if (!l) { l = []; this.byPc.set(e.pc, l); }
     // A newer entry for the same bytes replaces the older (e.g. one that now carries a code cache).
-    for (let i = 0; i < l.length; i++) if (sameBytes(l[i].bytes, e.bytes)) { l[i] = e; return; }
+    for (let i = 0; i < l.length; i++) if (sameEntry(l[i], e)) { l[i] = e; return; }
     // Code rewritten in place again and again (a guest JIT) keeps only its latest versions.
     if (l.length >= MAX_PER_PC) l.shift();
     l.push(e);
   }
 
-  /** The entry for the block at pc whose bytes equal guest memory now, or null. fetch may throw (then: null). */
-  lookup(pc: number, fetch: (a: number) => number): CachedBlock | null {
+  /** The entry for the block at pc and variant whose bytes equal guest memory now, or null. */
+  lookup(pc: number, fetch: FetchByte, variant = 0): CachedBlock | null {
     const l = this.byPc.get(pc);
-    try {
-      if (l) {
-        for (const e of l) {
-          const b = e.bytes;
-          let j = 0;
-          while (j < b.length && fetch(pc + j) === b[j]) j++;
-          if (j === b.length) { this.hits++; return e; }
-        }
+    if (l) {
+      for (const e of l) {
+        if (e.variant === variant && spansMatch(e.spans, e.bytes, 0, fetch)) { this.hits++; return e; }
       }
-      if (!this.recHead.has(pc)) return null;
-      for (;;) {
-        const i = this.findRecord(pc, (buf, at, n) => {
-          let j = 0;
-          while (j < n && fetch(pc + j) === buf[at + j]) j++;
-          return j === n;
-        }, false);
-        if (i < 0) return null;
-        const e = this.materialize(i);
-        if (e) { this.hits++; return e; }
-      }
-    } catch { return null; }
+    }
+    if (!this.recHead.has(pc)) return null;
+    for (;;) {
+      const i = this.findRecord(pc, variant, (spans, buf, at) => spansMatch(spans, buf, at, fetch), false);
+      if (i < 0) return null;
+      const e = this.materialize(i);
+      if (e) { this.hits++; return e; }
+    }
   }
 
-  /** Records a fresh translation (its factory already compiled with new Function). */
-  store(pc: number, bytes: Uint8Array, sysNr: number, endsSys: boolean, src: string, factory: Factory): void {
+  /**
+   * Records a fresh translation (its factory already compiled with new Function): spans are the
+   * guest ranges it was made from, bytes their contents.
+   */
+  store(pc: number, variant: number, spans: number[], bytes: Uint8Array, meta: number[], src: string, factory: Factory): void {
     // Only code below 4 GiB goes to the file: non-PIE executables sit there at fixed addresses,
     // while PIE executables and shared libraries load at randomised high addresses (ASLR), so
     // their records would only fill the file. The in-process cache keeps everything.
-    const e: CachedBlock = { pc, bytes, sysNr, src, endsSys, cd: null, factory, script: null, dirty: this.fs !== undefined && pc < PERSIST_BELOW };
+    const e: CachedBlock = { pc, variant, spans, bytes, meta, src, cd: null, factory, script: null, dirty: this.fs !== undefined && pc < PERSIST_BELOW };
     this.put(e);
     if (e.dirty) this.pending.push(e);
     this.stores++;
@@ -292,22 +325,26 @@ export class TranslationCache {
       if (!e.dirty) continue;
       e.dirty = false;
       // Already in the file (written by another process meanwhile), as good as what we have?
-      const b = e.bytes;
-      const same = (buf: Uint8Array, at: number, n: number) => {
-        if (n !== b.length) return false;
-        for (let j = 0; j < n; j++) if (buf[at + j] !== b[j]) return false;
+      const same = (spans: number[], buf: Uint8Array, at: number, n: number) => {
+        if (n !== e.bytes.length || spans.length !== e.spans.length) return false;
+        for (let j = 0; j < spans.length; j++) if (spans[j] !== e.spans[j]) return false;
+        for (let j = 0; j < n; j++) if (buf[at + j] !== e.bytes[j]) return false;
         return true;
       };
-      if (this.findRecord(e.pc, same, e.script !== null) >= 0) { e.script = null; continue; }
+      if (this.findRecord(e.pc, e.variant, same, e.script !== null) >= 0) { e.script = null; continue; }
       if (e.script) { try { e.cd = e.script.createCachedData(); } catch { e.cd = null; } e.script = null; }
       const src = enc.encode(e.src), cd = e.cd ?? new Uint8Array(0);
-      const len = BODY_FIXED + e.bytes.length + src.length + cd.length;
+      const ns = e.spans.length / 2, nm = e.meta.length;
+      const len = BODY_FIXED + ns * SPAN + nm * 4 + e.bytes.length + src.length + cd.length;
       const r = new Uint8Array(HDR + len);
       const dv = new DataView(r.buffer);
       dv.setUint32(0, MAGIC, true); dv.setUint32(4, len, true);
-      dv.setFloat64(HDR, e.pc, true); dv.setUint32(HDR + 8, e.bytes.length, true); dv.setInt32(HDR + 12, e.sysNr, true);
-      dv.setUint32(HDR + 16, e.endsSys ? 1 : 0, true); dv.setUint32(HDR + 20, src.length, true); dv.setUint32(HDR + 24, cd.length, true);
-      let p = HDR + BODY_FIXED;
+      const b = HDR;
+      dv.setFloat64(b, e.pc, true); dv.setUint32(b + 8, e.variant, true); dv.setUint32(b + 12, ns, true); dv.setUint32(b + 16, nm, true);
+      dv.setUint32(b + 20, e.bytes.length, true); dv.setUint32(b + 24, src.length, true); dv.setUint32(b + 28, cd.length, true);
+      let p = b + BODY_FIXED;
+      for (let k = 0; k < ns; k++, p += SPAN) { dv.setFloat64(p, e.spans[2 * k], true); dv.setUint32(p + 8, e.spans[2 * k + 1], true); }
+      for (let k = 0; k < nm; k++, p += 4) dv.setInt32(p, e.meta[k], true);
       r.set(e.bytes, p); p += e.bytes.length; r.set(src, p); p += src.length; r.set(cd, p);
       const h = this.crypto!.createHash('sha1').update(r.subarray(HDR)).digest();
       dv.setUint32(8, (h[0] | (h[1] << 8) | (h[2] << 16) | (h[3] << 24)) >>> 0, true);
@@ -328,9 +365,10 @@ export function wrap(prelude: string, src: string): string {
   return `(function(H,SYS){${prelude}${src}})`;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+function sameEntry(a: CachedBlock, b: CachedBlock): boolean {
+  if (a.variant !== b.variant || a.bytes.length !== b.bytes.length || a.spans.length !== b.spans.length) return false;
+  for (let i = 0; i < a.spans.length; i++) if (a.spans[i] !== b.spans[i]) return false;
+  for (let i = 0; i < a.bytes.length; i++) if (a.bytes[i] !== b.bytes[i]) return false;
   return true;
 }
 
@@ -361,24 +399,29 @@ export function translatorVersion(moduleUrl: string): string | null {
 }
 
 /**
- * The process-wide cache, created on first use: ELFBOX_X86_CACHE=0 turns it off entirely;
- * ELFBOX_X86_CACHE_DIR=DIR puts the file in DIR (default $XDG_CACHE_HOME/elfbox, else
- * $HOME/.cache/elfbox); without a usable directory the cache is in-process only.
+ * The process-wide cache of an arch (`x86`, `a64`), created on first use. ELFBOX_CACHE=0 turns
+ * every arch's off entirely, ELFBOX_X86_CACHE=0 / ELFBOX_A64_CACHE=0 one arch's; the file goes in
+ * ELFBOX_<ARCH>_CACHE_DIR, else ELFBOX_CACHE_DIR, else $XDG_CACHE_HOME/elfbox, else
+ * $HOME/.cache/elfbox; without a usable directory the cache is in-process only. moduleUrl: the
+ * translator's module (its version, translatorVersion).
  */
-let shared: TranslationCache | null | undefined;
-export function sharedCache(moduleUrl: string): TranslationCache | null {
-  if (shared !== undefined) return shared;
+const shared = new Map<string, TranslationCache | null>();
+export function sharedCache(moduleUrl: string, arch = 'x86'): TranslationCache | null {
+  const have = shared.get(arch);
+  if (have !== undefined) return have;
   const env = proc?.env ?? {};
-  if (env.ELFBOX_X86_CACHE === '0') return (shared = null);
-  let dir: string | null = env.ELFBOX_X86_CACHE_DIR || (env.XDG_CACHE_HOME ? `${env.XDG_CACHE_HOME}/elfbox` : env.HOME ? `${env.HOME}/.cache/elfbox` : null);
+  const A = arch.toUpperCase();
+  if (env.ELFBOX_CACHE === '0' || env[`ELFBOX_${A}_CACHE`] === '0') { shared.set(arch, null); return null; }
+  let dir: string | null = env[`ELFBOX_${A}_CACHE_DIR`] || env.ELFBOX_CACHE_DIR || (env.XDG_CACHE_HOME ? `${env.XDG_CACHE_HOME}/elfbox` : env.HOME ? `${env.HOME}/.cache/elfbox` : null);
   const version = dir ? translatorVersion(moduleUrl) : null;
   if (!version) dir = null;
-  shared = new TranslationCache(dir, version ?? '');
-  return shared;
+  const c = new TranslationCache(dir, version ?? '', arch);
+  shared.set(arch, c);
+  return c;
 }
-/** Replaces the process-wide cache for CPUs created from now on (null: none; undefined: from the environment again); returns the old one. */
-export function setSharedCache(c: TranslationCache | null | undefined): TranslationCache | null | undefined {
-  const old = shared;
-  shared = c;
+/** Replaces the arch's process-wide cache for CPUs created from now on (null: none; undefined: from the environment again); returns the old one. */
+export function setSharedCache(c: TranslationCache | null | undefined, arch = 'x86'): TranslationCache | null | undefined {
+  const old = shared.get(arch);
+  if (c === undefined) shared.delete(arch); else shared.set(arch, c);
   return old;
 }
