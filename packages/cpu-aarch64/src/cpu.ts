@@ -30,9 +30,9 @@ export interface Block {
   sysNr: number;
   /** Its factory `(env, null) => fn` (shared through the translation cache). */
   factory?: Factory;
-  /** The source the factory was just made from (until translate stores it). */
+  /** The factory's text (helper bindings + block source) just compiled (until translate stores it). */
   factorySrc?: string;
-  /** The guest words it was made from and its source, as the translation cache keeps them. */
+  /** The guest words it was made from and its factory's text, as the translation cache keeps them. */
   entry?: { spans: number[]; bytes: Uint8Array; src: string };
 }
 
@@ -122,7 +122,7 @@ export class A64Cpu implements Cpu {
     this.envRe = new RegExp(`\\b(?:${[...this.envNames].sort((a, b) => b.length - a.length).join('|').replace(/\$/g, '\\$')})\\b`, 'g');
     this.listener = (page, count) => this.invalidatePages(page, count);
     mem.codeWriteListeners.push(this.listener);
-    this.tcache = sharedCache(import.meta.url, 'a64');
+    this.tcache = sharedCache(import.meta.url, 'a64', { bundles: true });
   }
 
   // ---- Cpu interface ---------------------------------------------------------------------------
@@ -311,6 +311,14 @@ export class A64Cpu implements Cpu {
     return (w >>> ((a % 4) * 8)) & 255;
   };
 
+  /** Executable guest code below 4 GiB as a view of memory (the translation cache's comparisons), else null. */
+  private readonly codeView = (a: number, n: number): Uint8Array | null => {
+    if (a < 0 || n <= 0 || a + n > LOW_LIMIT) return null;
+    const perm = this.mem.perm;
+    for (let p = a >>> 12, q = (a + n - 1) >>> 12; p <= q; p++) if (!(perm[p] & PERM_X)) return null;
+    return this.mem.u8.subarray(a, a + n);
+  };
+
   /**
    * The block at pc: from the translation cache when it holds one made from the same guest
    * words with the same settings (tier, rounding mode, FPSR tracking), else translated (and stored).
@@ -319,7 +327,7 @@ export class A64Cpu implements Cpu {
     const tc = this.tcache;
     if (tc === null) return this.translateNew(pc, hot);
     const variant = this.variant(hot);
-    const e = tc.lookup(pc, this.fetchByte, variant);
+    const e = tc.lookup(pc, this.fetchByte, variant, this.codeView);
     if (e !== null) return this.fromCache(pc, e, tc);
     const outer = this.rec === null;
     if (outer) { this.rec = new Map(); this.recBad = false; }
@@ -353,10 +361,11 @@ export class A64Cpu implements Cpu {
     blk.entry = { spans: e.spans, bytes: e.bytes, src: e.src };
     this.translations++;
     if (blk.svc && sysNr >= 0 && this.entry.handlerFor) blk.sys = this.entry.handlerFor(sysNr);
-    if (this.keepSource) blk.src = e.src;
+    if (this.keepSource) blk.src = e.src.replace(/^const \{[^}]*\}=H;/, '');
     if (A64Cpu.dump) console.error(`// block 0x${pc.toString(16)} (${n} instructions, ${e.src.length} chars, from the translation cache)\n${e.src}`);
     try {
-      blk.factory = tc.factoryOf(e, this.prelude(e.src));
+      // the stored text begins with its helper bindings (no prelude to derive here)
+      blk.factory = tc.factoryOf(e, '');
       blk.fn = blk.factory(this.env, null) as BlockFn;
     } catch (err) {
       blk.fn = null;
@@ -462,9 +471,10 @@ export class A64Cpu implements Cpu {
       if (this.keepSource) blk.src = src;
       if (A64Cpu.dump) console.error(`// block 0x${pc.toString(16)} (${t.n} instructions, ${src.length} chars)\n${src}`);
       try {
-        blk.factory = new Function('H', 'SYS', this.prelude(src) + src) as Factory;
+        const text = this.prelude(src) + src;
+        blk.factory = new Function('H', 'SYS', text) as Factory;
         blk.fn = blk.factory(this.env, null) as BlockFn;
-        blk.factorySrc = src;
+        blk.factorySrc = text;
       } catch (err) {
         blk.fn = null;
         blk.trap = { kind: 'illegal', pc, detail: `internal: generated code did not compile: ${(err as Error).message}` };

@@ -16,8 +16,8 @@ const old = setSharedCache(undefined, 'a64');
 afterAll(() => { setSharedCache(old, 'a64'); for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
 
 /** A fresh cache over dir (as a new process would see it), made the shared one; runs the program. */
-function runWith(dir: string | null, exe: string, args: string[]) {
-  const c = new TranslationCache(dir, 'test', 'a64');
+function runWith(dir: string | null, exe: string, args: string[], bundles = false) {
+  const c = new TranslationCache(dir, 'test', 'a64', { bundles });
   setSharedCache(c, 'a64');
   const r = runElf(exe, args);
   c.flush();
@@ -76,6 +76,34 @@ describe.skipIf(!HAVE_CROSS)('aarch64 translation cache', () => {
     expect((c.r.cpu as A64Cpu).instructions).toBe((a.r.cpu as A64Cpu).instructions);
     // Another arch's cache in the same directory is another file.
     expect(a.c.path).toMatch(/\/a64-test-v8-.*\.bin$/);
+  });
+
+  it('bundles: the first run writes one with every block it used; the next loads all of them from it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'a64-tc-')); dirs.push(dir);
+    const a = runWith(dir, exe, ['a1', 'b2'], true);
+    expect(a.r.stdout.toString()).toBe(ref);
+    expect(a.c.bundleStores).toBe(1);
+    const b = runWith(dir, exe, ['a1', 'b2'], true);
+    expect(b.r.stdout.toString()).toBe(ref);
+    expect(b.c.stores).toBe(0);
+    expect(b.c.bundleLoads).toBe(1);
+    expect(b.c.bundleMembers).toBeGreaterThanOrEqual(b.n);
+    expect(b.c.hits).toBe(b.n);
+    expect(b.c.diskHits).toBe(0); // no block from its own record
+    expect(b.c.cdHits).toBe(1); // one script, from V8's code cache
+    expect(b.c.bundleStores).toBe(0); // nothing new to bundle
+    expect((b.r.cpu as A64Cpu).instructions).toBe((a.r.cpu as A64Cpu).instructions);
+    // A bundle whose checksum fails is not used: its blocks come from their records.
+    const file = a.c.path, buf = readFileSync(file);
+    let o = 0;
+    while (buf.readUInt32LE(o) !== 0x32424245) o += 12 + buf.readUInt32LE(o + 4);
+    buf[o + 12 + 8 + 40] ^= 1;
+    writeFileSync(file, buf);
+    const c = runWith(dir, exe, ['a1', 'b2'], true);
+    expect(c.r.stdout.toString()).toBe(ref);
+    expect(c.c.bundleLoads).toBe(0);
+    expect(c.c.badRecords).toBe(1);
+    expect(c.c.diskHits).toBe(c.n);
   });
 
   it('a superblock is reused only while the words of every span are the same', () => {

@@ -21,6 +21,17 @@
 // stores the source only (made with new Function, the cheapest compile); a later run that
 // compiles it from that source does so with node:vm and appends a record with V8's code cache,
 // which later runs load instead of compiling.
+//
+// Bundles (when the cache is made with `bundles`): compiling one node:vm Script per block costs
+// tens of microseconds each, for the ~1000 blocks of a short program. At a flush, the entries this
+// process used that are in no bundle yet (at least BUNDLE_MIN) are also written as one bundle
+// record: `EBB2` u32 len u32 check | u32 members, u32 cdLen, members (f64 pc, u32 variant,
+// nspans, nmeta, nbytes, srcLen, preludeLen, then spans, meta, bytes, src, prelude), and V8's code
+// cache for one script that is the array of all their factories. A lookup that matches a member
+// of a bundle not loaded yet checks the bundle's checksum and compiles that script once (from
+// the code cache): every member becomes an entry with its factory, each still used only when its
+// own guest bytes match. V8 accepts a code cache for a source of the same length, so the script
+// text is rebuilt exactly (members in order) from the checked contents.
 
 /** What the translator produced for one block. */
 export interface CachedBlock {
@@ -41,6 +52,10 @@ export interface CachedBlock {
   script: VmScript | null;
   /** Not yet in the file (in this form). */
   dirty: boolean;
+  /** The helper bindings the factory's text starts with (wrap(prelude, src)), once compiled here. */
+  prelude: string;
+  /** In a bundle in the file (written or loaded by this process). */
+  bundled: boolean;
 }
 export type Factory = (H: unknown, SYS: unknown) => unknown;
 
@@ -66,16 +81,33 @@ const MAX_PER_PC = 4;
 const PERSIST_BELOW = 2 ** 32;
 const DEC = new TextDecoder('utf-8', { fatal: true });
 const HDR = 12, BODY_FIXED = 36, SPAN = 12;
+const BUNDLE_MAGIC = 0x32424245; // 'EBB2'
+/** A bundle header: u32 members, u32 cdLen; a member header: f64 pc, u32 variant, nspans, nmeta, nbytes, srcLen, preludeLen. */
+const BUN_FIXED = 8, MEM_FIXED = 32;
+/** Entries used by a process without being in a bundle, from which on a bundle is written; at most this many in one. */
+const BUNDLE_MIN = 48, BUNDLE_MAX = 6000;
 
 /** Reads guest byte a through the CPU (throws when it cannot be executed). */
 export type FetchByte = (a: number) => number;
 
+/**
+ * Guest code bytes [a, a+n) as a view of guest memory when they can be read directly and are all
+ * executable, else null (then the bytes are compared through FetchByte).
+ */
+export type CodeView = (a: number, n: number) => Uint8Array | null;
+
 /** Whether the guest bytes at spans are bytes (buf from at); a fetch that throws is a mismatch. */
-function spansMatch(spans: ArrayLike<number>, buf: Uint8Array, at: number, fetch: FetchByte): boolean {
+function spansMatch(spans: ArrayLike<number>, buf: Uint8Array, at: number, fetch: FetchByte, view?: CodeView): boolean {
   try {
     for (let s = 0; s < spans.length; s += 2) {
       const a = spans[s], n = spans[s + 1];
-      for (let j = 0; j < n; j++) if (fetch(a + j) !== buf[at++]) return false;
+      const v = view ? view(a, n) : null;
+      if (v !== null) {
+        for (let j = 0; j < n; j++) if (v[j] !== buf[at + j]) return false;
+        at += n;
+      } else {
+        for (let j = 0; j < n; j++) if (fetch(a + j) !== buf[at++]) return false;
+      }
     }
     return true;
   } catch { return false; }
@@ -101,8 +133,18 @@ export class TranslationCache {
   private readonly recBad = new Set<number>();
   /** Offset in the file up to which its records have been indexed. */
   private fileEnd = 0;
+  // Bundles in the file: offset, buffer, loaded (or failed) already; their members by pc (bundle, member header offset).
+  private readonly bunOff: number[] = [];
+  private readonly bunBuf: Uint8Array[] = [];
+  private readonly bunDone: boolean[] = [];
+  private readonly bunAt = new Map<number, Array<[number, number]>>();
+  /** Entries whose factory this process made or took from a bundle (a bundle's members at the next flush). */
+  private used: CachedBlock[] = [];
   /** Counters (tests, ELFBOX_X86_PROF). */
   hits = 0; diskHits = 0; cdHits = 0; cdRejected = 0; badRecords = 0; stores = 0;
+  bundleLoads = 0; bundleMembers = 0; bundleStores = 0;
+  /** Whether flush writes bundles and lookups load them (see the file comment). */
+  bundles: boolean;
 
   /**
    * dir: directory of the persistent file, or null for an in-process cache only. version: the
@@ -110,8 +152,9 @@ export class TranslationCache {
    * Without node:fs/node:crypto (a browser) the cache is in-process only; without node:vm blocks
    * are compiled with new Function.
    */
-  constructor(dir: string | null, version: string, readonly arch = 'x86') {
+  constructor(dir: string | null, version: string, readonly arch = 'x86', opts: { bundles?: boolean } = {}) {
     this.vm = builtin<VmMod>('node:vm');
+    this.bundles = opts.bundles ?? false;
     if (dir === null) return;
     this.fs = builtin<FsMod>('node:fs');
     this.crypto = builtin<CryptoMod>('node:crypto');
@@ -153,13 +196,20 @@ export class TranslationCache {
   private load(buf: Uint8Array, base: number): boolean {
     const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     let o = 0, broken = false;
-    for (; o + HDR + BODY_FIXED <= buf.length;) {
-      if (dv.getUint32(o, true) !== MAGIC) { broken = true; break; }
+    for (; o + HDR + BUN_FIXED <= buf.length;) {
+      const magic = dv.getUint32(o, true);
+      if (magic !== MAGIC && magic !== BUNDLE_MAGIC) { broken = true; break; }
       const len = dv.getUint32(o + 4, true);
       const b = o + HDR;
-      if (len < BODY_FIXED || len > MAX_FILE) { broken = true; break; }
+      if (len < BUN_FIXED || len > MAX_FILE) { broken = true; break; }
       // Not all there (yet: another process may be appending it): read from here next time.
       if (b + len > buf.length) break;
+      if (magic === BUNDLE_MAGIC) {
+        if (!this.indexBundle(buf, o, len)) { broken = true; break; }
+        o = b + len;
+        continue;
+      }
+      if (len < BODY_FIXED) { broken = true; break; }
       const pc = dv.getFloat64(b, true), ns = dv.getUint32(b + 12, true), nm = dv.getUint32(b + 16, true);
       const nb = dv.getUint32(b + 20, true), sl = dv.getUint32(b + 24, true), cl = dv.getUint32(b + 28, true);
       if (ns > MAX_FILE || nm > MAX_FILE || BODY_FIXED + ns * SPAN + nm * 4 + nb + sl + cl !== len || !Number.isSafeInteger(pc) || pc < 0 || ns === 0) { broken = true; break; }
@@ -172,6 +222,87 @@ export class TranslationCache {
     }
     this.fileEnd = base + o;
     return broken;
+  }
+
+  /**
+   * Indexes the members of the bundle record at o (length len) by pc; false when its structure
+   * is broken. The bundle is checked (checksum) and compiled when a lookup first matches a member.
+   */
+  private indexBundle(buf: Uint8Array, o: number, len: number): boolean {
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const b = o + HDR, end = b + len;
+    const n = dv.getUint32(b, true), cl = dv.getUint32(b + 4, true);
+    if (n === 0 || n > BUNDLE_MAX || cl > len) return false;
+    const at: Array<[number, number]> = [];
+    let p = b + BUN_FIXED;
+    for (let k = 0; k < n; k++) {
+      if (p + MEM_FIXED > end) return false;
+      const m = this.member(dv, p);
+      if (!m || m.next > end) return false;
+      at.push([m.pc, p]);
+      p = m.next;
+    }
+    if (p + cl !== end) return false;
+    const i = this.bunOff.length;
+    this.bunOff.push(o); this.bunBuf.push(buf); this.bunDone.push(false);
+    for (const [pc, mo] of at) {
+      let l = this.bunAt.get(pc);
+      if (!l) { l = []; this.bunAt.set(pc, l); }
+      l.push([i, mo]);
+    }
+    return true;
+  }
+
+  /** The fields of the bundle member whose header is at p (offsets into dv), or null when implausible. */
+  private member(dv: DataView, p: number) {
+    const pc = dv.getFloat64(p, true), variant = dv.getUint32(p + 8, true);
+    const ns = dv.getUint32(p + 12, true), nm = dv.getUint32(p + 16, true), nb = dv.getUint32(p + 20, true);
+    const sl = dv.getUint32(p + 24, true), pl = dv.getUint32(p + 28, true);
+    if (!Number.isSafeInteger(pc) || pc < 0 || ns === 0 || ns > MAX_FILE || nm > MAX_FILE || nb > MAX_FILE || sl > MAX_FILE || pl > MAX_FILE) return null;
+    const spansAt = p + MEM_FIXED, metaAt = spansAt + ns * SPAN, bytesAt = metaAt + nm * 4, srcAt = bytesAt + nb, preludeAt = srcAt + sl;
+    return { pc, variant, ns, nm, nb, sl, pl, spansAt, metaAt, bytesAt, srcAt, preludeAt, next: preludeAt + pl };
+  }
+
+  /**
+   * Loads bundle i: checks its checksum, compiles all its members' factories as one script (from
+   * V8's code cache when it is accepted) and makes them entries. false when it is unusable.
+   */
+  private loadBundle(i: number): boolean {
+    if (this.bunDone[i]) return false;
+    this.bunDone[i] = true;
+    const vm = this.vm;
+    if (!vm || !this.crypto) return false;
+    const buf = this.bunBuf[i], o = this.bunOff[i];
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const len = dv.getUint32(o + 4, true), b = o + HDR;
+    const h = this.crypto.createHash('sha1').update(buf.subarray(b, b + len)).digest();
+    if (((h[0] | (h[1] << 8) | (h[2] << 16) | (h[3] << 24)) >>> 0) !== dv.getUint32(o + 8, true)) { this.badRecords++; return false; }
+    const n = dv.getUint32(b, true), cl = dv.getUint32(b + 4, true);
+    const list: CachedBlock[] = [];
+    let p = b + BUN_FIXED;
+    try {
+      for (let k = 0; k < n; k++) {
+        const m = this.member(dv, p)!;
+        const spans: number[] = [];
+        for (let q = m.spansAt; q < m.metaAt; q += SPAN) spans.push(dv.getFloat64(q, true), dv.getUint32(q + 8, true));
+        const meta: number[] = [];
+        for (let q = m.metaAt; q < m.bytesAt; q += 4) meta.push(dv.getInt32(q, true));
+        list.push({
+          pc: m.pc, variant: m.variant, spans, bytes: buf.subarray(m.bytesAt, m.bytesAt + m.nb), meta,
+          src: DEC.decode(buf.subarray(m.srcAt, m.srcAt + m.sl)), prelude: DEC.decode(buf.subarray(m.preludeAt, m.preludeAt + m.pl)),
+          cd: null, factory: null, script: null, dirty: false, bundled: true,
+        });
+        p = m.next;
+      }
+      const s = new vm.Script(bundleText(list), { cachedData: buf.subarray(p, p + cl) });
+      if (s.cachedDataRejected) this.cdRejected++; else this.cdHits++;
+      const fns = s.runInThisContext() as Factory[];
+      if (!Array.isArray(fns) || fns.length !== list.length) return false;
+      list.forEach((e, k) => { e.factory = fns[k]; this.put(e); this.used.push(e); });
+    } catch { this.badRecords++; return false; }
+    this.bundleLoads++;
+    this.bundleMembers += list.length;
+    return true;
   }
 
   /** Indexes what other processes appended since the file was last read (so flush does not write it again). */
@@ -233,7 +364,7 @@ export class TranslationCache {
     for (let k = 0, m = bytesAt - nm * 4; k < nm; k++, m += 4) meta.push(dv.getInt32(m, true));
     const e: CachedBlock = {
       pc: dv.getFloat64(b, true), variant: dv.getUint32(b + 8, true), spans, bytes: buf.subarray(bytesAt, bytesAt + nbytes), meta, src,
-      cd: cl ? buf.subarray(p + sl, p + sl + cl) : null, factory: null, script: null, dirty: false,
+      cd: cl ? buf.subarray(p + sl, p + sl + cl) : null, factory: null, script: null, dirty: false, prelude: '', bundled: false,
     };
     this.put(e);
     return e;
@@ -249,17 +380,37 @@ export class TranslationCache {
     l.push(e);
   }
 
-  /** The entry for the block at pc and variant whose bytes equal guest memory now, or null. */
-  lookup(pc: number, fetch: FetchByte, variant = 0): CachedBlock | null {
+  /**
+   * The entry for the block at pc and variant whose bytes equal guest memory now, or null. view
+   * (optional) gives direct access to executable guest memory, which compares faster than fetch.
+   */
+  lookup(pc: number, fetch: FetchByte, variant = 0, view?: CodeView): CachedBlock | null {
     const l = this.byPc.get(pc);
     if (l) {
       for (const e of l) {
-        if (e.variant === variant && spansMatch(e.spans, e.bytes, 0, fetch)) { this.hits++; return e; }
+        if (e.variant === variant && spansMatch(e.spans, e.bytes, 0, fetch, view)) { this.hits++; return e; }
+      }
+    }
+    const bl = this.bundles ? this.bunAt.get(pc) : undefined;
+    if (bl) {
+      for (const [i, mo] of bl) {
+        if (this.bunDone[i]) continue;
+        const buf = this.bunBuf[i];
+        const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+        const m = this.member(dv, mo)!;
+        if (m.variant !== variant) continue;
+        const spans: number[] = [];
+        for (let q = m.spansAt; q < m.metaAt; q += SPAN) spans.push(dv.getFloat64(q, true), dv.getUint32(q + 8, true));
+        if (!spansMatch(spans, buf, m.bytesAt, fetch, view) || !this.loadBundle(i)) continue;
+        // its members are entries now: the one for these bytes among them
+        for (const e of this.byPc.get(pc) ?? []) {
+          if (e.variant === variant && spansMatch(e.spans, e.bytes, 0, fetch, view)) { this.hits++; return e; }
+        }
       }
     }
     if (!this.recHead.has(pc)) return null;
     for (;;) {
-      const i = this.findRecord(pc, variant, (spans, buf, at) => spansMatch(spans, buf, at, fetch), false);
+      const i = this.findRecord(pc, variant, (spans, buf, at) => spansMatch(spans, buf, at, fetch, view), false);
       if (i < 0) return null;
       const e = this.materialize(i);
       if (e) { this.hits++; return e; }
@@ -270,12 +421,13 @@ export class TranslationCache {
    * Records a fresh translation (its factory already compiled with new Function): spans are the
    * guest ranges it was made from, bytes their contents.
    */
-  store(pc: number, variant: number, spans: number[], bytes: Uint8Array, meta: number[], src: string, factory: Factory): void {
+  store(pc: number, variant: number, spans: number[], bytes: Uint8Array, meta: number[], src: string, factory: Factory, prelude = ''): void {
     // Only code below 4 GiB goes to the file: non-PIE executables sit there at fixed addresses,
     // while PIE executables and shared libraries load at randomised high addresses (ASLR), so
     // their records would only fill the file. The in-process cache keeps everything.
-    const e: CachedBlock = { pc, variant, spans, bytes, meta, src, cd: null, factory, script: null, dirty: this.fs !== undefined && pc < PERSIST_BELOW };
+    const e: CachedBlock = { pc, variant, spans, bytes, meta, src, cd: null, factory, script: null, dirty: this.fs !== undefined && pc < PERSIST_BELOW, prelude, bundled: false };
     this.put(e);
+    this.used.push(e);
     if (e.dirty) this.pending.push(e);
     this.stores++;
     this.hookFlush();
@@ -285,6 +437,9 @@ export class TranslationCache {
   factoryOf(e: CachedBlock, prelude: string): Factory {
     if (e.factory) return e.factory;
     const vm = this.vm;
+    e.prelude = prelude;
+    this.used.push(e);
+    this.hookFlush();
     if (!vm) {
       e.factory = new Function('H', 'SYS', prelude + e.src) as Factory;
       return e.factory;
@@ -304,9 +459,41 @@ export class TranslationCache {
     return e.factory;
   }
 
+  /**
+   * A bundle record of the entries in list: each one's pc, variant, spans, meta, bytes, source
+   * and prelude, then V8's code cache for bundleText(list) (compiled here, not run).
+   */
+  private bundleRecord(list: CachedBlock[]): Uint8Array {
+    const enc = new TextEncoder();
+    const cd = new this.vm!.Script(bundleText(list)).createCachedData();
+    const srcs = list.map((e) => enc.encode(e.src)), pres = list.map((e) => enc.encode(e.prelude));
+    let len = BUN_FIXED + cd.length;
+    list.forEach((e, k) => { len += MEM_FIXED + e.spans.length / 2 * SPAN + e.meta.length * 4 + e.bytes.length + srcs[k].length + pres[k].length; });
+    const r = new Uint8Array(HDR + len);
+    const dv = new DataView(r.buffer);
+    dv.setUint32(0, BUNDLE_MAGIC, true); dv.setUint32(4, len, true);
+    dv.setUint32(HDR, list.length, true); dv.setUint32(HDR + 4, cd.length, true);
+    let p = HDR + BUN_FIXED;
+    list.forEach((e, k) => {
+      const ns = e.spans.length / 2;
+      dv.setFloat64(p, e.pc, true); dv.setUint32(p + 8, e.variant, true); dv.setUint32(p + 12, ns, true); dv.setUint32(p + 16, e.meta.length, true);
+      dv.setUint32(p + 20, e.bytes.length, true); dv.setUint32(p + 24, srcs[k].length, true); dv.setUint32(p + 28, pres[k].length, true);
+      p += MEM_FIXED;
+      for (let j = 0; j < ns; j++, p += SPAN) { dv.setFloat64(p, e.spans[2 * j], true); dv.setUint32(p + 8, e.spans[2 * j + 1], true); }
+      for (const m of e.meta) { dv.setInt32(p, m, true); p += 4; }
+      r.set(e.bytes, p); p += e.bytes.length;
+      r.set(srcs[k], p); p += srcs[k].length;
+      r.set(pres[k], p); p += pres[k].length;
+    });
+    r.set(cd, p);
+    const h = this.crypto!.createHash('sha1').update(r.subarray(HDR)).digest();
+    dv.setUint32(8, (h[0] | (h[1] << 8) | (h[2] << 16) | (h[3] << 24)) >>> 0, true);
+    return r;
+  }
+
   /** Makes sure the pending entries are written at process exit (one listener for all caches). */
   private hookFlush(): void {
-    if (!this.fs || !this.pending.length) return;
+    if (!this.fs || (!this.pending.length && !(this.bundles && this.used.length))) return;
     if (!exitHooked && proc?.on) { proc.on('exit', () => { for (const c of unflushed) c.flush(); }); exitHooked = true; }
     unflushed.add(this);
   }
@@ -319,7 +506,8 @@ export class TranslationCache {
     const list = this.pending;
     this.pending = [];
     unflushed.delete(this);
-    if (!list.length) return;
+    const fresh = this.bundles && this.vm ? this.used.filter((e) => !e.bundled && e.factory !== null && e.pc < PERSIST_BELOW).slice(0, BUNDLE_MAX) : [];
+    if (!list.length && fresh.length < BUNDLE_MIN) return;
     this.readTail();
     for (const e of list) {
       if (!e.dirty) continue;
@@ -350,6 +538,11 @@ export class TranslationCache {
       dv.setUint32(8, (h[0] | (h[1] << 8) | (h[2] << 16) | (h[3] << 24)) >>> 0, true);
       parts.push(r);
     }
+    if (fresh.length >= BUNDLE_MIN) {
+      try { parts.push(this.bundleRecord(fresh)); this.bundleStores++; } catch { /* not compilable here: no bundle */ }
+      for (const e of fresh) e.bundled = true;
+      this.used = this.used.filter((e) => !e.bundled);
+    }
     if (!parts.length) return;
     let n = 0;
     for (const p of parts) n += p.length;
@@ -358,6 +551,11 @@ export class TranslationCache {
     for (const p of parts) { all.set(p, n); n += p.length; }
     try { this.fs.appendFileSync(this.file, all); } catch { /* read-only or full: the cache is an optimisation */ }
   }
+}
+
+/** The script text of a bundle: an array of its members' factories, in order. */
+function bundleText(list: CachedBlock[]): string {
+  return `[${list.map((e) => wrap(e.prelude, e.src)).join(',\n')}]`;
 }
 
 /** The script text a factory is compiled from with node:vm (an expression: the factory). */
@@ -403,10 +601,11 @@ export function translatorVersion(moduleUrl: string): string | null {
  * every arch's off entirely, ELFBOX_X86_CACHE=0 / ELFBOX_A64_CACHE=0 one arch's; the file goes in
  * ELFBOX_<ARCH>_CACHE_DIR, else ELFBOX_CACHE_DIR, else $XDG_CACHE_HOME/elfbox, else
  * $HOME/.cache/elfbox; without a usable directory the cache is in-process only. moduleUrl: the
- * translator's module (its version, translatorVersion).
+ * translator's module (its version, translatorVersion). opts.bundles: write and load bundles
+ * (ELFBOX_CACHE_BUNDLES=0 turns them off).
  */
 const shared = new Map<string, TranslationCache | null>();
-export function sharedCache(moduleUrl: string, arch = 'x86'): TranslationCache | null {
+export function sharedCache(moduleUrl: string, arch = 'x86', opts: { bundles?: boolean } = {}): TranslationCache | null {
   const have = shared.get(arch);
   if (have !== undefined) return have;
   const env = proc?.env ?? {};
@@ -415,7 +614,7 @@ export function sharedCache(moduleUrl: string, arch = 'x86'): TranslationCache |
   let dir: string | null = env[`ELFBOX_${A}_CACHE_DIR`] || env.ELFBOX_CACHE_DIR || (env.XDG_CACHE_HOME ? `${env.XDG_CACHE_HOME}/elfbox` : env.HOME ? `${env.HOME}/.cache/elfbox` : null);
   const version = dir ? translatorVersion(moduleUrl) : null;
   if (!version) dir = null;
-  const c = new TranslationCache(dir, version ?? '', arch);
+  const c = new TranslationCache(dir, version ?? '', arch, { bundles: (opts.bundles ?? false) && env.ELFBOX_CACHE_BUNDLES !== '0' });
   shared.set(arch, c);
   return c;
 }
