@@ -33,7 +33,7 @@ export function emitSimd(t: Tx, w: number): void {
         if (k === 8) return scalar ? scalarPairwise(t, w, U, size, rd, rn) : acrossLanes(t, w, Q, U, size, rd, rn);
         throw new Undef();
       }
-      if (bits(w, 11, 10) === 0 && !scalar) return threeDiff(t, w, Q, U, size, rd, rn, rm);
+      if (bits(w, 11, 10) === 0) return scalar ? scalarThreeDiff(t, w, U, size, rd, rn, rm) : threeDiff(t, w, Q, U, size, rd, rn, rm);
       throw new Undef();
     }
     // bit 21 = 0
@@ -104,7 +104,7 @@ function threeSame(t: Tx, w: number, Q: number, U: number, size: number, rd: num
       case 24: op = a ? 7 : 6; pair = U === 1; break; // FMAXNM/FMINNM(P)
       case 25: if (!U) op = a ? 15 : 14; break; // FMLA/FMLS
       case 26: if (!U) op = a ? 1 : 0; else if (!a) { op = 0; pair = true; } else op = 8; break; // FADD FSUB FADDP FABD
-      case 27: if (U && !a) op = 2; break; // FMUL
+      case 27: if (!a) op = U ? 2 : 18; break; // FMUL, FMULX
       case 28: if (!U && !a) op = 9; else if (U) op = a ? 11 : 10; break; // FCMEQ FCMGE FCMGT
       case 29: if (U) op = a ? 13 : 12; break; // FACGE FACGT
       case 30: op = a ? 5 : 4; pair = U === 1; break; // FMAX/FMIN(P)
@@ -118,6 +118,11 @@ function threeSame(t: Tx, w: number, Q: number, U: number, size: number, rd: num
   if (opc === 22) { // SQDMULH / SQRDMULH (16- and 32-bit lanes)
     if (size !== 1 && size !== 2) throw new Undef();
     g.emit(`v3(o_${U ? 'sqrdmulh' : 'sqdmulh'},${rd},${rn},${rm},${Q},${esOf(size)});`);
+    return;
+  }
+  if (opc === 19 && U) { // PMUL (bytes only)
+    if (size !== 0) throw new Undef();
+    g.emit(`v3(o_pmul,${rd},${rn},${rm},${Q},8);`);
     return;
   }
   const name = THREE_SAME_INT[opc]?.[U];
@@ -169,6 +174,7 @@ function scalarThreeSame(t: Tx, w: number, U: number, size: number, rd: number, 
     else if (opc === 29 && U) op = a ? 13 : 12;
     else if (opc === 26 && U && a) op = 8; // FABD scalar
     else if (opc === 31 && !U) op = a ? 17 : 16; // FRECPS / FRSQRTS
+    else if (opc === 27 && !U && !a) op = 18; // FMULX
     if (op < 0) throw new Undef();
     g.emit(`sf3(${op},${rd},${rn},${rm},${es},S[3],0);`);
     return;
@@ -234,7 +240,12 @@ function twoMiscFp(t: Tx, w: number, Q: number, U: number, size: number, rd: num
   const cvt = (kind: number) => g.emit(`vcvt(${kind},${rd},${rn},${scalar ? 1 : Q},${es},0,${scalar ? 1 : 0},S[3]${t.fpsr ? ',S' : ''});`);
   if (!hi) {
     switch (opc) {
-      case 0x16: if (scalar || size !== 1) break; if (!U) { g.emit(`vfcvtn(${rd},${rn},${Q},S[3]);`); return; } break; // FCVTN (double->single when size=01)
+      case 0x16: // FCVTN (double->single when size=01), FCVTXN (round to odd; also scalar)
+        if (size !== 1) break;
+        if (U) { g.emit(`vfcvtn(${rd},${rn},${scalar ? -1 : Q},S[3],1);`); return; }
+        if (scalar) break;
+        g.emit(`vfcvtn(${rd},${rn},${Q},S[3]);`);
+        return;
       case 0x17: if (scalar || U) break; if (size === 1) { g.emit(`vfcvtl(${rd},${rn},${Q},S[3]);`); return; } break;
       case 0x18: if (scalar) break; v2(U ? 7 : 3); return; // FRINTN / FRINTA
       case 0x19: if (scalar) break; v2(U ? 8 : 5); return; // FRINTM / FRINTX
@@ -254,7 +265,8 @@ function twoMiscFp(t: Tx, w: number, Q: number, U: number, size: number, rd: num
       case 0x1a: cvt(U ? 7 : 6); return; // FCVTPS/PU
       case 0x1b: cvt(U ? 3 : 2); return; // FCVTZS/ZU
       case 0x1d: v2(U ? 15 : 14); return; // FRECPE / FRSQRTE
-      case 0x1f: if (scalar || !U) break; v2(2); return; // FSQRT
+      case 0x1c: if (scalar || size !== 2) break; v2(U ? 18 : 17); return; // URECPE / URSQRTE (2S/4S)
+      case 0x1f: if (scalar && !U) { v2(16); return; } if (scalar || !U) break; v2(2); return; // FRECPX (scalar), FSQRT
     }
   }
   throw new Undef();
@@ -313,8 +325,20 @@ function threeDiff(t: Tx, w: number, Q: number, U: number, size: number, rd: num
     case 8: g.emit(`vmull(${s},1,${rd},${rn},${rm},${Q},${es},-1);`); return;
     case 10: g.emit(`vmull(${s},2,${rd},${rn},${rm},${Q},${es},-1);`); return;
     case 12: g.emit(`vmull(${s},0,${rd},${rn},${rm},${Q},${es},-1);`); return;
+    case 14: if (U || size !== 0) break; g.emit(`vlong(o_pmul,${rd},${rn},${rm},${Q},8,0);`); return; // PMULL 8B/16B (1Q is crypto: size 3 stays undefined above)
+    case 9: case 11: case 13: // SQDMLAL, SQDMLSL, SQDMULL
+      if (U || (size !== 1 && size !== 2)) break;
+      g.emit(`vqdmull(${opc === 13 ? 0 : opc === 9 ? 1 : 2},${rd},${rn},${rm},${Q},${es},-1,0);`);
+      return;
   }
   throw new Undef();
+}
+
+/** Scalar three-different: SQDMLAL, SQDMLSL, SQDMULL (Sd <- Hn, Hm; Dd <- Sn, Sm). */
+function scalarThreeDiff(t: Tx, w: number, U: number, size: number, rd: number, rn: number, rm: number): void {
+  const opc = bits(w, 15, 12);
+  if (U || (size !== 1 && size !== 2) || (opc !== 9 && opc !== 11 && opc !== 13)) throw new Undef();
+  t.g.emit(`vqdmull(${opc === 13 ? 0 : opc === 9 ? 1 : 2},${rd},${rn},${rm},1,${esOf(size)},-1,1);`);
 }
 
 function copy(t: Tx, w: number, Q: number, op: number, rd: number, rn: number): void {
@@ -400,7 +424,7 @@ function shiftImm(t: Tx, w: number, Q: number, U: number, rd: number, rn: number
   const full = (immh << 3) | immb;
   const rsh = es * 2 - full; // right shift amount
   const lsh = full - es; // left shift amount
-  if (scalar && es !== 64 && !(opc === 0x1c || opc === 0x1f || opc === 0x12 || opc === 0x13 || opc === 0x11 || opc === 0x10)) throw new Undef();
+  if (scalar && es !== 64 && !(opc === 0x1c || opc === 0x1f || opc === 0x12 || opc === 0x13 || opc === 0x11 || opc === 0x10 || opc === 0x0c || opc === 0x0e)) throw new Undef();
   if (!scalar && es === 64 && !Q && opc !== 0x10 && opc !== 0x11 && opc !== 0x12 && opc !== 0x13 && opc !== 0x14) throw new Undef();
   const q = scalar ? 1 : Q, sc = scalar ? 1 : 0;
   switch (opc) {
@@ -410,6 +434,8 @@ function shiftImm(t: Tx, w: number, Q: number, U: number, rd: number, rn: number
     case 0x06: g.emit(`vshift(${U ? 7 : 6},${rd},${rn},${q},${es},${rsh},${sc});`); return;
     case 0x08: if (!U) break; g.emit(`vshift(10,${rd},${rn},${q},${es},${rsh},${sc});`); return;
     case 0x0a: g.emit(`vshift(${U ? 9 : 8},${rd},${rn},${q},${es},${lsh},${sc});`); return;
+    case 0x0c: if (!U) break; g.emit(`vshift(11,${rd},${rn},${q},${es},${lsh},${sc});`); return; // SQSHLU
+    case 0x0e: g.emit(`vshift(${U ? 13 : 12},${rd},${rn},${q},${es},${lsh},${sc});`); return; // SQSHL / UQSHL (immediate)
     case 0x10: case 0x11: case 0x12: case 0x13: {
       if (scalar || es === 64) break;
       // narrowing: element size of the result is es/... immh selects the *narrow* size
@@ -439,8 +465,7 @@ function indexed(t: Tx, w: number, Q: number, U: number, size: number, rd: numbe
   const scalar = Q < 0;
   let rm = bits(w, 19, 16);
   if (opc === 1 || opc === 5 || opc === 9) { // FMLA, FMLS, FMUL (U=0) / FMULX (U=1, opc 9)
-    if (U && opc === 9) throw new Undef();
-    if (U) throw new Undef();
+    if (U && opc !== 9) throw new Undef();
     const sz = bit(w, 22);
     if (bit(w, 23) === 0 && size === 0 && false) throw new Undef();
     if (size < 2) throw new Undef(); // half precision
@@ -448,18 +473,23 @@ function indexed(t: Tx, w: number, Q: number, U: number, size: number, rd: numbe
     const es = sz ? 64 : 32;
     const idx = sz ? (L ? -1 : H) : (H << 1) | L;
     if (idx < 0 || (es === 64 && !scalar && !Q)) throw new Undef();
-    const op = opc === 1 ? 14 : opc === 5 ? 15 : 2;
+    const op = opc === 1 ? 14 : opc === 5 ? 15 : U ? 18 : 2;
     if (scalar) g.emit(`sf3(${op},${rd},${rn},${rm},${es},S[3],${idx});`);
     else g.emit(`vf3(${op},${rd},${rn},${rm},${Q},${es},S[3],${idx});`);
     return;
   }
-  if (scalar) throw new Undef();
+  if (scalar && (U || !(opc === 3 || opc === 7 || opc === 11 || opc === 12 || opc === 13))) throw new Undef();
   let idx: number;
   if (size === 1) idx = (H << 2) | (L << 1) | M;
   else if (size === 2) { idx = (H << 1) | L; rm |= M << 4; }
   else throw new Undef();
   const es = esOf(size);
+  if (scalar && opc >= 12) { g.emit(`vdup(32,${rm},${idx},1,${es});s3(o_${opc === 13 ? 'sqrdmulh' : 'sqdmulh'},${rd},${rn},32,${es});`); return; }
   switch (opc) {
+    case 3: case 7: case 11: // SQDMLAL, SQDMLSL, SQDMULL (by element; scalar too)
+      if (U) break;
+      g.emit(`vqdmull(${opc === 11 ? 0 : opc === 3 ? 1 : 2},${rd},${rn},${rm},${scalar ? 1 : Q},${es},${idx},${scalar ? 1 : 0});`);
+      return;
     case 8: if (U) break; g.emit(`vdup(32,${rm},${idx},1,${es});v3(o_mul,${rd},${rn},32,${Q},${es});`); return;
     case 12: case 13: if (U) break; g.emit(`vdup(32,${rm},${idx},1,${es});v3(o_${opc === 13 ? 'sqrdmulh' : 'sqdmulh'},${rd},${rn},32,${Q},${es});`); return;
     case 0: if (!U) break; g.emit(`vdup(32,${rm},${idx},1,${es});v3(o_mla,${rd},${rn},32,${Q},${es});`); return;

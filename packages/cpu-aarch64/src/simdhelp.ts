@@ -64,6 +64,26 @@ function dmulh(a: number, b: number, es: number, round: boolean): number {
   return sat(r, smin(es), smax(es));
 }
 
+/** Carry-less (polynomial) product of two bytes: up to 15 bits (PMUL keeps the low 8, PMULL all). */
+function clmul8(a: number, b: number): number {
+  let r = 0;
+  for (let i = 0; i < 8; i++) if ((b >> i) & 1) r ^= a << i;
+  return r;
+}
+
+/** RecipEstimate of the ARM ARM: a in 256..511 ([0.5, 1.0) scaled), result 256..511. */
+export function recipEst9(a: number): number {
+  const b = Math.floor(2 ** 19 / (a * 2 + 1));
+  return (b + 1) >> 1;
+}
+/** RecipSqrtEstimate of the ARM ARM: a in 128..511 ([0.25, 1.0) scaled), result 256..511. */
+export function rsqrtEst9(a: number): number {
+  if (a < 256) a = a * 2 + 1; else { a = (a >> 1) << 1; a = (a + 1) * 2; }
+  let b = 512;
+  while (a * (b + 1) * (b + 1) < 2 ** 28) b++;
+  return (b + 1) >> 1;
+}
+
 export const OPS: Record<string, LaneOp> = {
   add: { f: (a, b) => a + b, g: (a, b) => a + b },
   sadd: { s: true, f: (a, b) => a + b, g: (a, b) => a + b },
@@ -107,6 +127,7 @@ export const OPS: Record<string, LaneOp> = {
   // doubling multiply high, saturating (only -2^(es-1) squared saturates); sqrdmulh rounds
   sqdmulh: { s: true, f: (a, b, es) => dmulh(a, b, es, false) },
   sqrdmulh: { s: true, f: (a, b, es) => dmulh(a, b, es, true) },
+  pmul: { f: (a, b) => clmul8(a, b) },
   // unary (b unused)
   neg: { s: true, f: (a) => -a, g: (a) => -a },
   abs: { s: true, f: (a) => Math.abs(a), g: (a) => { const x = BigInt.asIntN(64, a); return x < 0n ? -x : x; } },
@@ -253,6 +274,28 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
     }
     finish(d, 1);
   }
+  /**
+   * SQDMULL/SQDMLAL/SQDMLSL (acc 0/1/2; "2" forms read the upper halves when q; by element when
+   * mIdx >= 0; scalar when sc: lane 0, rest of d zeroed): 2*a*b saturated to 2es bits (only
+   * INT_MIN * INT_MIN does), then added to / subtracted from d's lane with saturation. QC on either.
+   */
+  function vqdmull(acc: number, d: number, n: number, m: number, q: number, es: number, mIdx: number, sc: number): void {
+    const L = sc ? 1 : 64 / es, base = !sc && q ? L : 0;
+    if (sc) { O64[0] = 0n; O64[1] = 0n; }
+    for (let i = 0; i < L; i++) {
+      const a = getN(n, base + i, es, true), b = getN(m, mIdx >= 0 ? mIdx : base + i, es, true);
+      if (es === 16) {
+        let p = sat(2 * a * b, -2147483648, 2147483647);
+        if (acc) p = sat(getN(d, i, 32, true) + (acc === 1 ? p : -p), -2147483648, 2147483647);
+        setN(i, 32, p);
+      } else {
+        let p = satB(2n * BigInt(a) * BigInt(b), S64MIN, S64MAX);
+        if (acc) { const c = getB(d, i, true); p = satB(acc === 1 ? c + p : c - p, S64MIN, S64MAX); }
+        O64[i] = BigInt.asUintN(64, p);
+      }
+    }
+    finish(d, 1);
+  }
   /** XTN / SQXTN / UQXTN / SQXTUN (+2 variants write the upper half). kind 0 plain, 1 sqxtn, 2 uqxtn, 3 sqxtun. */
   function vxtn(kind: number, d: number, n: number, q: number, es: number): void {
     const L = 64 / es, ie = es * 2;
@@ -304,12 +347,25 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
     }
     finish(d, q);
   }
-  /** Shift by immediate. kind: 0 sshr 1 ushr 2 ssra 3 usra 4 srshr 5 urshr 6 srsra 7 ursra 8 shl 9 sli 10 sri. */
+  /**
+   * Shift by immediate. kind: 0 sshr 1 ushr 2 ssra 3 usra 4 srshr 5 urshr 6 srsra 7 ursra 8 shl 9 sli 10 sri,
+   * 11 sqshlu 12 sqshl 13 uqshl (saturating left shifts: the exact product is clamped, QC set).
+   */
   function vshift(kind: number, d: number, n: number, q: number, es: number, sh: number, scalar: number): void {
     const L = scalar ? 1 : lanes(q, es);
     if (scalar) { O64[0] = 0n; O64[1] = 0n; }
-    const signed = kind === 0 || kind === 2 || kind === 4 || kind === 6;
+    const signed = kind === 0 || kind === 2 || kind === 4 || kind === 6 || kind === 11 || kind === 12;
     for (let i = 0; i < L; i++) {
+      if (kind >= 11) { // exact: a power-of-two scale of a lane is exact in a double too, but 64-bit lanes need BigInt
+        if (es === 64) {
+          const r = (signed ? getB(n, i, true) : getB(n, i)) << BigInt(sh);
+          O64[i] = BigInt.asUintN(64, kind === 12 ? satB(r, S64MIN, S64MAX) : satB(r, 0n, M64));
+        } else {
+          const r = getN(n, i, es, signed) * 2 ** sh;
+          setN(i, es, kind === 12 ? sat(r, smin(es), smax(es)) : sat(r, 0, umax(es)));
+        }
+        continue;
+      }
       if (es === 64) {
         const x = signed ? getB(n, i, true) : getB(n, i), c = getB(d, i);
         let r: bigint;
@@ -482,6 +538,10 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
   ];
   function fl(op: number, a: number, b: number, c: number, es: number, fpcr = 0): number {
     const mode = (fpcr >>> 22) & 3;
+    if (op === 18) { // FMULX: FMUL, except that 0 x inf gives 2.0 with the product's sign
+      if ((a === 0 && Math.abs(b) === Infinity) || (b === 0 && Math.abs(a) === Infinity)) return (a < 0 || 1 / a < 0) !== (b < 0 || 1 / b < 0) ? -2 : 2;
+      op = 2;
+    }
     if (op === 14 || op === 15) {
       if (mode && Number.isFinite(a) && Number.isFinite(b) && Number.isFinite(c)) return exactFma(op === 15 ? -a : a, b, c, es === 64 ? 53 : 24, es === 64 ? -1074 : -149, mode);
       const r = es === 64 ? fma64(op === 15 ? -a : a, b, c) : fma32(op === 15 ? -a : a, b, c);
@@ -517,9 +577,10 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
       }
       const r = fl(op, a, b, c, es, fpcr);
       if (r !== r) {
-        if (op >= 16) fnanLane(i, es, [[n, i, 1], [m, mi]], fpcr); // FRECPS/FRSQRTS negate op1 first
-        else if (op >= 14 && infTimesZeroQ(a, b, es, d, i, n, i, m, mi)) fnanLane(i, es, [], fpcr);
-        else fnanLane(i, es, op >= 14 ? [[d, i], [n, i, op - 14], [m, mi]] : [[n, i], [m, mi]], fpcr);
+        const fma = op === 14 || op === 15;
+        if (op === 16 || op === 17) fnanLane(i, es, [[n, i, 1], [m, mi]], fpcr); // FRECPS/FRSQRTS negate op1 first
+        else if (fma && infTimesZeroQ(a, b, es, d, i, n, i, m, mi)) fnanLane(i, es, [], fpcr);
+        else fnanLane(i, es, fma ? [[d, i], [n, i, op - 14], [m, mi]] : [[n, i], [m, mi]], fpcr);
         if (op === 8) { if (es === 64) O32[i * 2 + 1] &= 0x7fffffff; else O32[i] &= 0x7fffffff; }
       } else fset(i, es, r);
     }
@@ -535,9 +596,10 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
     } else {
       const r = fl(op, a, b, c, es, fpcr);
       if (r !== r) {
-        if (op >= 16) fnanLane(0, es, [[n, 0, 1], [m, mIdx]], fpcr);
-        else if (op >= 14 && infTimesZeroQ(a, b, es, d, 0, n, 0, m, mIdx)) fnanLane(0, es, [], fpcr);
-        else fnanLane(0, es, op >= 14 ? [[d, 0], [n, 0, op - 14], [m, mIdx]] : [[n, 0], [m, mIdx]], fpcr);
+        const fma = op === 14 || op === 15;
+        if (op === 16 || op === 17) fnanLane(0, es, [[n, 0, 1], [m, mIdx]], fpcr);
+        else if (fma && infTimesZeroQ(a, b, es, d, 0, n, 0, m, mIdx)) fnanLane(0, es, [], fpcr);
+        else fnanLane(0, es, fma ? [[d, 0], [n, 0, op - 14], [m, mIdx]] : [[n, 0], [m, mIdx]], fpcr);
         if (op === 8) { if (es === 64) O32[1] &= 0x7fffffff; else O32[0] &= 0x7fffffff; }
       } else fset(0, es, r);
     }
@@ -609,8 +671,7 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
     }
     const scaled = 256 + Number(frac >> 44n);
     let rexp = (es === 32 ? 253 : 2045) - exp;
-    const b = Math.floor(2 ** 19 / (scaled * 2 + 1));
-    const est = (b + 1) >> 1;
+    const est = recipEst9(scaled);
     frac = BigInt(est & 255) << 44n;
     if (rexp === 0) frac = (1n << 51n) | (frac >> 1n);
     else if (rexp === -1) { frac = (1n << 50n) | (frac >> 2n); rexp = 0; }
@@ -633,23 +694,39 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
     }
     const scaled = (exp & 1) === 0 ? 256 + Number(frac >> 44n) : 128 + Number(frac >> 45n);
     const rexp = Math.floor(((es === 32 ? 380 : 3068) - exp) / 2);
-    let a = scaled;
-    if (a < 256) a = a * 2 + 1; else { a = (a >> 1) << 1; a = (a + 1) * 2; }
-    let b = 512;
-    while (a * (b + 1) * (b + 1) < 2 ** 28) b++;
-    const est = (b + 1) >> 1;
+    const est = rsqrtEst9(scaled);
     return (BigInt(rexp) << BigInt(fb)) | (BigInt(est & 255) << BigInt(fb - 8));
   }
-  /** Vector FP unary: 0 fabs 1 fneg 2 fsqrt 3 frintn 4 frintp 5 frintm 6 frintz 7 frinta 8 frintx/i 9..13 fcm*0 (gt ge eq le lt). */
+  /**
+   * Vector FP unary: 0 fabs 1 fneg 2 fsqrt 3 frintn 4 frintp 5 frintm 6 frintz 7 frinta 8 frintx/i
+   * 9..13 fcm*0 (gt ge eq le lt) 14 frecpe 15 frsqrte 16 frecpx; on 32-bit integer lanes 17 urecpe 18 ursqrte.
+   */
   function vf2(op: number, d: number, n: number, q: number, es: number, fpcr: number): void {
     const L = lanes(q, es);
     for (let i = 0; i < L; i++) {
+      if (op === 17 || op === 18) { // UnsignedRecipEstimate / UnsignedRSqrtEstimate of the ARM ARM (bits 31:23 of the lane)
+        const x = U32[n * 4 + i];
+        if (op === 17) O32[i] = x < 0x80000000 ? 0xffffffff : recipEst9(x >>> 23) * 2 ** 23;
+        else O32[i] = x < 0x40000000 ? 0xffffffff : rsqrtEst9(x >>> 23) * 2 ** 23;
+        continue;
+      }
       if (op <= 1) {
         if (es === 64) { O32[i * 2] = U32[n * 4 + i * 2]; O32[i * 2 + 1] = op === 0 ? U32[n * 4 + i * 2 + 1] & 0x7fffffff : U32[n * 4 + i * 2 + 1] ^ 0x80000000; }
         else O32[i] = op === 0 ? U32[n * 4 + i] & 0x7fffffff : U32[n * 4 + i] ^ 0x80000000;
         continue;
       }
       const a = fget(n, i, es);
+      if (op === 16) { // FRECPX: sign kept, exponent inverted (zero and denormals: max_exp - 1), fraction zero
+        if (a !== a) { fnanLane(i, es, [[n, i]], fpcr); continue; }
+        if (es === 64) {
+          const hi = U32[n * 4 + i * 2 + 1], e = (hi >>> 20) & 0x7ff;
+          O32[i * 2] = 0; O32[i * 2 + 1] = (hi & 0x80000000) + (e === 0 ? 0x7fe : ~e & 0x7ff) * 2 ** 20;
+        } else {
+          const x = U32[n * 4 + i], e = (x >>> 23) & 0xff;
+          O32[i] = (x & 0x80000000) + (e === 0 ? 0xfe : ~e & 0xff) * 2 ** 23;
+        }
+        continue;
+      }
       if (op === 14 || op === 15) {
         if (a !== a) { fnanLane(i, es, [[n, i]], fpcr); continue; }
         const raw = es === 64 ? getB(n, i) : BigInt(U32[n * 4 + i]);
@@ -704,20 +781,30 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
     }
     finish(d, 1);
   }
-  function vfcvtn(d: number, n: number, q: number, fpcr: number): void {
-    for (let i = 0; i < 16; i++) O8[i] = V8[d * 16 + i];
-    for (let i = 0; i < 2; i++) {
-      const a = F64[n * 2 + i], o = (q ? 2 : 0) + i;
+  /** FCVTN(2); FCVTXN(2) when odd (round to odd, whatever FPCR.RMode), its scalar form when q < 0. */
+  function vfcvtn(d: number, n: number, q: number, fpcr: number, odd = 0): void {
+    for (let i = 0; i < 16; i++) O8[i] = q < 0 ? 0 : V8[d * 16 + i];
+    for (let i = 0; i < (q < 0 ? 1 : 2); i++) {
+      const a = F64[n * 2 + i], o = (q > 0 ? 2 : 0) + i;
       if (a !== a) {
         const hi = U32[n * 4 + i * 2 + 1], lo = U32[n * 4 + i * 2];
         O32[o] = fpcr & (1 << 25) ? 0x7fc00000 : ((hi & 0x80000000) | 0x7fc00000 | ((hi & 0x7ffff) << 3) | (lo >>> 29)) >>> 0;
+      } else if (odd) {
+        // round to nearest, step back toward zero if that rounded away (an overflow to infinity
+        // becomes the largest finite), then set the last bit when inexact
+        OF32[o] = a;
+        if (OF32[o] !== a && Number.isFinite(a)) {
+          let b = O32[o];
+          if (Math.abs(OF32[o]) > Math.abs(a)) b -= 1;
+          O32[o] = b | 1;
+        }
       } else {
         const mode = (fpcr >>> 22) & 3;
         if (mode && Number.isFinite(a) && a !== 0) { const [m, e] = exactParts(a); OF32[o] = roundScaled(m, e, 24, -149, mode); }
         else OF32[o] = a;
       }
     }
-    if (!q) for (let i = 8; i < 16; i++) O8[i] = 0;
+    if (q <= 0) for (let i = 8; i < 16; i++) O8[i] = 0;
     finish(d, 1);
   }
 
@@ -796,7 +883,7 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
   const T = new Int32Array(2);
   const { f2i, frint, f2ix } = fpHelpersLocal(T);
   return {
-    v3, s3, v2, s2, vp, vred, vlong, vwide, vmull, vxtn, vhn, vaddlp, vshift, vshrn, vshll, vrev, vperm, vext, vtbl, vdup, vdupg, vins, zeroAbove, vinsg, vimm,
+    v3, s3, v2, s2, vp, vred, vlong, vwide, vmull, vqdmull, vxtn, vhn, vaddlp, vshift, vshrn, vshll, vrev, vperm, vext, vtbl, vdup, vdupg, vins, zeroAbove, vinsg, vimm,
     vf3, sf3, vfp, vfred, vf2, vcvt, vfcvtl, vfcvtn, ldstm, ldsts,
     ...Object.fromEntries(Object.entries(OPS).map(([k, v]) => [`o_${k}`, v])),
     qcr: () => { qc = 0; },

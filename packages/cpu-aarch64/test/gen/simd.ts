@@ -112,3 +112,102 @@ export const satScalar = (): string => {
   const min = r.int(2) ? `movi v${n}.16b, #0\nmov v${n}.${p}[0], ${p === 'd' ? 'x' : 'w'}${r.int(8)}\n` : '';
   return `${min}${arr(['sqabs', 'sqneg'])} ${p}${r.int(8)}, ${p}${n}`;
 };
+
+// ---- issue #4: SQSHLU, PMUL/PMULL, SQDMULL family, FMULX, FRECPX, URECPE/URSQRTE, FCVTXN ----------
+// Their own random stream, so that adding them leaves the cases of the generators above unchanged.
+const r4 = new Rng(44);
+const pk = <T,>(a: readonly T[]): T => r4.pick(a);
+const v4 = () => r4.int(8);
+const LANE = { 8: 'b', 16: 'h', 32: 's', 64: 'd' } as const;
+const ARR = { 8: ['8b', '16b'], 16: ['4h', '8h'], 32: ['2s', '4s'], 64: ['2d'] } as const;
+const hex = (x: bigint) => `0x${x.toString(16)}`;
+/** Puts `val` into lane k (element size es) of v<reg> through x9/w9 (a literal load). */
+const setLane = (reg: number, es: 8 | 16 | 32 | 64, k: number, val: bigint) =>
+  `ldr ${es === 64 ? 'x' : 'w'}9, =${hex(val)}\nmov v${reg}.${LANE[es]}[${k}], ${es === 64 ? 'x' : 'w'}9\n`;
+/** Integer edge values of an es-bit lane: INT_MIN, INT_MAX, 0, -1, 1. */
+const intEdge = (es: number) => pk([1n << BigInt(es - 1), (1n << BigInt(es - 1)) - 1n, 0n, (1n << BigInt(es)) - 1n, 1n]);
+/** Prefix that gives v<reg> interesting es-bit lanes: none (random), small signed values, or an edge value in one lane. */
+const intPrep = (reg: number, es: 8 | 16 | 32 | 64): string => {
+  switch (r4.int(4)) {
+    case 0: return '';
+    case 1: return `sshr v${reg}.${es === 64 ? '2d' : ARR[es][1]}, v${reg}.${es === 64 ? '2d' : ARR[es][1]}, #${es - 1 - r4.int(Math.min(es - 1, 6))}\n`;
+    default: return setLane(reg, es, r4.int(128 / es), intEdge(es));
+  }
+};
+
+/** SQSHLU (and SQSHL/UQSHL) by immediate, vector and scalar; FPSR.QC compared. */
+export const satShiftImm = (): string => {
+  const es = pk([8, 16, 32, 64] as const), n = v4(), sh = r4.int(es);
+  const op = pk(['sqshlu', 'sqshlu', 'sqshl', 'uqshl']);
+  if (r4.int(3)) { const t = pk(ARR[es]); return `${intPrep(n, es)}${op} v${v4()}.${t}, v${n}.${t}, #${sh}`; }
+  return `${intPrep(n, es)}${op} ${LANE[es]}${v4()}, ${LANE[es]}${n}, #${sh}`;
+};
+
+/** PMUL (8B/16B) and PMULL/PMULL2 (8B/16B -> 8H). */
+export const pmul = (): string => {
+  const t = pk(['8b', '16b']), two = r4.int(2) ? '2' : '', nt = two ? '16b' : '8b';
+  return `${intPrep(r4.int(8), 8)}pmul v${v4()}.${t}, v${v4()}.${t}, v${v4()}.${t}\n`
+    + `pmull${two} v${v4()}.8h, v${v4()}.${nt}, v${v4()}.${nt}`;
+};
+
+/** SQDMULL/SQDMLAL/SQDMLSL (+2): vector, by element, scalar, scalar by element; plus SQDMULH/SQRDMULH scalar by element. */
+export const dmull = (): string => {
+  const es = pk([16, 32] as const), p = LANE[es], wp = es === 16 ? 's' : 'd', wt = es === 16 ? '4s' : '2d';
+  const n = v4(), m = r4.int(3) ? v4() : n;
+  const idx = r4.int(128 / es);
+  let pre = '';
+  if (r4.int(3) === 0) pre += `movi v${n}.${es === 16 ? '8h' : '4s'}, #0x80, lsl #${es === 16 ? 8 : 24}\n`;
+  else pre += intPrep(n, es);
+  if (r4.int(3) === 0) pre += `movi v${m}.${es === 16 ? '8h' : '4s'}, #0x80, lsl #${es === 16 ? 8 : 24}\n`;
+  const d = v4();
+  if (r4.int(2)) pre += setLane(d, es === 16 ? 32 : 64, r4.int(es === 16 ? 4 : 2), intEdge(es * 2));
+  const op = pk(['sqdmull', 'sqdmlal', 'sqdmlsl']), two = r4.int(2) ? '2' : '';
+  const nt = two ? (es === 16 ? '8h' : '4s') : (es === 16 ? '4h' : '2s');
+  switch (r4.int(5)) {
+    case 0: case 1: return `${pre}${op}${two} v${d}.${wt}, v${n}.${nt}, v${m}.${nt}`;
+    case 2: return `${pre}${op}${two} v${d}.${wt}, v${n}.${nt}, v${m}.${p}[${idx}]`;
+    case 3: return `${pre}${op} ${wp}${d}, ${p}${n}, ${r4.int(2) ? `${p}${m}` : `v${m}.${p}[${idx}]`}`;
+    default: return `${pre}${pk(['sqdmulh', 'sqrdmulh'])} ${p}${d}, ${p}${n}, v${m}.${p}[${idx}]`;
+  }
+};
+
+/** URECPE/URSQRTE (2S/4S) on random lanes and the boundaries of their ranges. */
+export const uestimate = (): string => {
+  const n = v4(), t = pk(['2s', '4s']);
+  const pre = r4.int(2) ? setLane(n, 32, r4.int(4), pk([0n, 0x3fffffffn, 0x40000000n, 0x7fffffffn, 0x80000000n, 0xffffffffn, 0xff800000n, 0x807fffffn])) : '';
+  return `${pre}${pk(['urecpe', 'ursqrte'])} v${v4()}.${t}, v${n}.${t}`;
+};
+
+const F32_EDGE = [0n, 0x80000000n, 0x7f800000n, 0xff800000n, 0x7f800001n, 0x7fc00001n, 0xffc00000n, 1n, 0x807fffffn, 0x00800000n, 0x7f7fffffn, 0x3f800000n];
+const F64_EDGE = [0n, 1n << 63n, 0x7ff0000000000000n, 0xfff0000000000000n, 0x7ff0000000000001n, 0x7ff8000000000001n, 1n, 0x800fffffffffffffn,
+  0x0010000000000000n, 0x7fefffffffffffffn, 0x3ff0000000000000n,
+  // around single precision's limits: max float, halfway to 2^128, 2^128, the smallest denormal and below
+  0x47efffffe0000000n, 0x47effffff0000000n, 0x47efffffefffffffn, 0x47f0000000000000n, 0xc7effffff8000000n, 0x36a0000000000000n, 0x3690000000000000n, 0x3680000000000000n, 0xb6a8000000000000n,
+  0x3ff0000010000000n, 0x3ff0000030000000n, 0x3ff0000020000000n];
+const fpPrep = (reg: number, es: 32 | 64, k: number) => (r4.int(3) ? setLane(reg, es, k, pk(es === 32 ? F32_EDGE : F64_EDGE)) : '');
+
+/** FMULX vector, scalar, by element (vector and scalar); edge values put into the lanes that meet, a third of them 0 x inf. */
+export const fmulx = (): string => {
+  const t = pk(['2s', '4s', '2d']), es = t === '2d' ? 64 : 32, p = es === 64 ? 'd' : 's';
+  const n = v4(), m = v4(), d = v4(), idx = r4.int(128 / es), form = r4.int(4);
+  const nl = form >= 3 ? 0 : r4.int(128 / es), ml = form === 2 || (form >= 3 && r4.int(2)) ? idx : form >= 3 ? 0 : nl;
+  let pre: string;
+  if (r4.int(3) === 0) { // 0 x inf, either way round, any signs
+    const z = pk(es === 32 ? [0n, 0x80000000n] : [0n, 1n << 63n]), inf = pk(es === 32 ? [0x7f800000n, 0xff800000n] : [0x7ff0000000000000n, 0xfff0000000000000n]);
+    const swap = r4.int(2);
+    pre = setLane(n, es, nl, swap ? inf : z) + (n === m && nl === ml ? '' : setLane(m, es, ml, swap ? z : inf));
+  } else pre = fpPrep(n, es, nl) + fpPrep(m, es, ml);
+  switch (form) {
+    case 0: case 1: return `${pre}fmulx v${d}.${t}, v${n}.${t}, v${m}.${t}`;
+    case 2: return `${pre}fmulx v${d}.${t}, v${n}.${t}, v${m}.${p}[${idx}]`;
+    default: return `${pre}fmulx ${p}${d}, ${p}${n}, ${ml === 0 && r4.int(2) ? `${p}${m}` : `v${m}.${p}[${ml}]`}`;
+  }
+};
+
+/** FRECPX (scalar) and FCVTXN/FCVTXN2 (vector, scalar) on edge values. */
+export const recpxCvtxn = (): string => {
+  const p = pk(['s', 'd']), n = v4(), m = v4();
+  const pre = `${fpPrep(n, p === 's' ? 32 : 64, 0)}`, pre2 = `${fpPrep(m, 64, r4.int(2))}${fpPrep(m, 64, r4.int(2))}`;
+  const cv = pk([`fcvtxn v${v4()}.2s, v${m}.2d`, `fcvtxn2 v${v4()}.4s, v${m}.2d`, `fcvtxn s${v4()}, d${m}`]);
+  return `${pre}frecpx ${p}${v4()}, ${p}${n}\n${pre2}${cv}`;
+};
