@@ -20,7 +20,7 @@ function runWith(dir: string | null, exe: string, args: string[], bundles = fals
   const c = new TranslationCache(dir, 'test', 'a64', { bundles });
   setSharedCache(c, 'a64');
   const r = runElf(exe, args);
-  c.flush();
+  c.flush(true); // as at process exit (bundles are written then)
   return { c, r, n: (r.cpu as A64Cpu).translations };
 }
 

@@ -494,19 +494,23 @@ export class TranslationCache {
   /** Makes sure the pending entries are written at process exit (one listener for all caches). */
   private hookFlush(): void {
     if (!this.fs || (!this.pending.length && !(this.bundles && this.used.length))) return;
-    if (!exitHooked && proc?.on) { proc.on('exit', () => { for (const c of unflushed) c.flush(); }); exitHooked = true; }
+    if (!exitHooked && proc?.on) { proc.on('exit', () => { for (const c of unflushed) c.flush(true); }); exitHooked = true; }
     unflushed.add(this);
   }
 
-  /** Appends the entries made or upgraded since the last flush to the file (no-op without one). */
-  flush(): void {
+  /**
+   * Appends the entries made or upgraded since the last flush to the file (no-op without one);
+   * with bundle (at process exit), also a bundle of the entries used and in none yet.
+   */
+  flush(bundle = false): void {
     if (!this.fs) return;
     const parts: Uint8Array[] = [];
     const enc = new TextEncoder();
     const list = this.pending;
     this.pending = [];
-    unflushed.delete(this);
-    const fresh = this.bundles && this.vm ? this.used.filter((e) => !e.bundled && e.factory !== null && e.pc < PERSIST_BELOW).slice(0, BUNDLE_MAX) : [];
+    // a flush before exit leaves the bundle to the one at exit
+    if (bundle || !this.bundles) unflushed.delete(this);
+    const fresh = bundle && this.bundles && this.vm ? this.used.filter((e) => !e.bundled && e.factory !== null && e.pc < PERSIST_BELOW).slice(0, BUNDLE_MAX) : [];
     if (!list.length && fresh.length < BUNDLE_MIN) return;
     this.readTail();
     for (const e of list) {
