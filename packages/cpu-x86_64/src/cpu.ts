@@ -9,6 +9,7 @@ import { K_RAW, flagsOf } from './flags.js';
 import * as RT from './runtime.js';
 import * as SSE from './sse-rt.js';
 import * as X87 from './x87-rt.js';
+import * as MMX from './mmx-rt.js';
 import { sharedCache, type TranslationCache, type Factory } from '@elfbox/cpu';
 
 type BlockFn = ((c: X86Cpu) => number) & { npc?: number; nfn?: BlockFn; hot: number; warm: number; factory?: Factory };
@@ -81,6 +82,8 @@ export class X86Cpu implements Cpu {
   // x87: physical registers (sign+exponent, 64-bit mantissa), TOP, control/status/tag.
   readonly fe = new Uint16Array(8);
   readonly fm = new BigUint64Array(8);
+  /** fm as int32 halves: MMi (the low 64 bits of physical register i) is fm32[2i] | fm32[2i+1] << 32. */
+  readonly fm32 = new Int32Array(this.fm.buffer);
   ftop = 0;
   fcw = 0x037f;
   fsw = 0;
@@ -121,7 +124,7 @@ export class X86Cpu implements Cpu {
       str_movs: RT.str_movs, str_stos: RT.str_stos, str_lods: RT.str_lods, str_cmps: RT.str_cmps, str_scas: RT.str_scas,
       fxsave: (c: X86Cpu, a: number) => c.mh.stBytes(a, c.fxImage(), 512),
       fxrstor: (c: X86Cpu, a: number) => { const b = new Uint8Array(512); c.mh.ldBytes(a, b, 512); c.loadFx(b); },
-      SSE, X87,
+      SSE, X87, MMX,
     };
     this.helperNames = Object.keys(this.helpers);
     this.helperRe = new RegExp(`\\b(?:${this.helperNames.join('|')})\\b`, 'g');

@@ -94,6 +94,7 @@ const TWO: Array<[boolean, number] | null> = new Array(256).fill(null);
   for (let b = 0x40; b < 0x50; b++) m(b);
   for (let b = 0x50; b < 0x80; b++) m(b);
   for (let b = 0x70; b < 0x74; b++) m(b, I_B);
+  TWO[0x77] = [false, I_NONE]; // emms: no ModRM
   for (let b = 0x80; b < 0x90; b++) TWO[b] = [false, I_Z];
   for (let b = 0x90; b < 0xa0; b++) m(b);
   m(0xa3); m(0xa4, I_B); m(0xa5); m(0xab); m(0xac, I_B); m(0xad); m(0xae); m(0xaf);

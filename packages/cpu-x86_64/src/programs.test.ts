@@ -24,6 +24,24 @@ describe('static programs give native output', () => {
       });
     }
   }
+  // MMX: __m64 intrinsics built without SSE2, so GCC emits the MMX instructions themselves (with
+  // SSE2 it computes __m64 values in XMM registers); the test checks that it did.
+  const MMX_FLAGS = ['-mmmx', '-msse', '-mno-sse2'];
+  for (const cc of COMPILERS) {
+    for (const hot of [undefined, 2]) {
+      it(`mmx (${cc}${hot ? ', regions after 2 dispatches' : ''})`, () => {
+        const exe = buildC('mmx', readFileSync(dir + 'mmx.c', 'utf8'), cc, MMX_FLAGS);
+        const dis = execFileSync('objdump', ['-d', '--no-show-raw-insn', exe], { encoding: 'utf8', maxBuffer: 1 << 28 });
+        expect(dis).toMatch(/\bpmaddwd\s+%mm/);
+        expect(dis).toMatch(/\bemms\b/);
+        const native = execFileSync(exe, ['a1', 'b2'], { encoding: 'utf8' });
+        const r = runStatic(exe, [exe, 'a1', 'b2'], 2e9, hot ? { hot } : {});
+        expect(r.stop).toBeNull();
+        expect(r.stdout).toBe(native);
+        expect(r.status).toBe(0);
+      });
+    }
+  }
   // Regions (hot blocks retranslated together with their successors, off by default) on every
   // block that runs twice: the same programs must still give native output.
   for (const name of PROGRAMS) {

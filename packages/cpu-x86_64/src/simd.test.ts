@@ -235,6 +235,19 @@ describe('x87', () => {
     expect(m.mem.readU64(DATA + 32)).toBe(0xd76aa47848677021n);
     expect(Number(m.cpu.getReg(0)) & 0x20).toBe(0x20);
   });
+  it('frndint quiets a signaling NaN and raises IE (the harness found it returned unchanged)', () => {
+    const m = runAsm(`
+      mov rax, 0xa000000000000800
+      mov [${DATA}], rax
+      mov word ptr [${DATA} + 8], 0x7fff
+      fld tbyte ptr [${DATA}]
+      frndint
+      fstp tbyte ptr [${DATA} + 16]
+      fnstsw ax`);
+    expect(m.mem.readU64(DATA + 16)).toBe(0xe000000000000800n);
+    expect(m.mem.readU16(DATA + 24)).toBe(0x7fff);
+    expect(m.cpu.getReg(0) & 1n).toBe(1n); // IE
+  });
   it('fcomi sets EFLAGS and fistp rounds per FCW', () => {
     const m = runAsm(`
       mov dword ptr [${DATA}], 0x40200000

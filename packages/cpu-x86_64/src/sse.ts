@@ -3,6 +3,7 @@
 // helper works register to register.
 import type { Insn } from './decoder.js';
 import type { Gen } from './translate.js';
+import { isMmx, mmxOp } from './mmx.js';
 
 type Kind =
   | 'xx' // xmm dst, xmm/m src: fn(c,d,s,imm)
@@ -195,6 +196,7 @@ export function sseOp(g: Gen, d: Insn): void {
   const o = d.op;
   const pfx = prefixKey(d);
   const x = d.reg;
+  if (isMmx(o, pfx)) { mmxOp(g, d, pfx); return; }
   if (inlineOp(g, d, pfx)) return;
   // GPR <-> XMM and flag-producing forms first.
   switch (o) {
@@ -256,7 +258,6 @@ export function sseOp(g: Gen, d: Insn): void {
       g.emit(`SSE.pshimm(c,${o & 0xff},${d.reg & 7},${d.rm},${d.imm & 255});`);
       return;
     }
-    case 0x177: if (pfx === '') return; break; // emms
     case 0x217: { // ptest
       if (pfx !== '66') break;
       const s = srcIdx(g, d, 16);

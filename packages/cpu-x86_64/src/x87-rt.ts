@@ -584,6 +584,7 @@ function r0(c: Fc, esc: number, lo6: number, f: number): number {
         case 0x3b: trig(c, x, 3); return -1; // fsincos
         case 0x3c: { // frndint
           const u = uOf(x);
+          if (u.k === 2) { set(c, 0, nanOut(u)); return -1; } // a NaN: quieted (an sNaN raises IE)
           if (u.k !== 0 || u.e >= 0) return -1;
           const q = toInt(x, 16400, rc);
           set(c, 0, q === 0n ? [x[0] & 0x8000, 0n] : fromInt(q!));

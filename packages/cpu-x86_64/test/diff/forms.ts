@@ -538,6 +538,48 @@ function transcendentalCases(n: number): (r: Rng) => Case[] {
   });
 }
 
+// ---- MMX ------------------------------------------------------------------------------------
+
+/**
+ * MMX forms. The starting x87 state is random (TOP, abridged tag byte, sign/exponent words), the
+ * mm registers (the mantissas of R0-R7) hold interesting 64-bit values, the data page random
+ * 64-bit lanes. Placeholders: {X} {Y} mm registers, {V} an xmm register, {M} a memory operand
+ * (16-byte aligned), {R32}/{R64} a GPR, {I} an imm8. Every other case ends with
+ * `movq [rbx+0x3f8], {X}; emms` (so the destination is compared through memory and the tag word
+ * is empty), the rest leave the MMX state as it is (FTW all valid, TOP 0, ST0-7 = R0-R7 compared
+ * in 80 bits: the written registers' exponent words must be all ones, the others unchanged).
+ */
+function mmxCases(templates: string[], n: number, lane: Lane = 'int'): (r: Rng) => Case[] {
+  return (r) => {
+    const out: Case[] = [];
+    for (let k = 0; k < n; k++) {
+      const t = templates[k % templates.length];
+      const x = r.int(8), y = r.int(8), v = r.int(16);
+      const d = disp(r, 16);
+      const a = pickReg(r, [7]);
+      let asm = t.replace(/\{I\}/g, String(r.pick([r.int(256), r.int(8), r.int(20), r.int(70)]))).replace(/\{X\}/g, `mm${x}`).replace(/\{Y\}/g, `mm${y}`)
+        .replace(/\{V\}/g, `xmm${v}`).replace(/\{M\}/g, `[rbx+${d}]`).replace(/\{R64\}/g, reg(64, a)).replace(/\{R32\}/g, reg(32, a));
+      if (Math.floor(k / templates.length) % 2 === 1) asm += `\nmovq [rbx+0x3f8], mm${x}\nemms`; // each template both ways
+      const c = baseCase(r, asm);
+      fillXmm(r, c, lane);
+      const fx = new DataView(c.fx.buffer, c.fx.byteOffset, 512);
+      fx.setUint16(2, r.int(8) << 11, true); // TOP
+      c.fx[4] = r.pick([0, 0xff, r.int(256)]); // abridged tag byte
+      for (let i = 0; i < 8; i++) {
+        const mmv = lane === 'int' ? interesting(r, r.pick([8, 16, 32, 64] as Size[])) ^ (r.bool() ? 0n : r.u64()) : f32bits(r) | (f32bits(r) << 32n);
+        fx.setBigUint64(32 + 16 * i, BigInt.asUintN(64, mmv), true);
+        fx.setUint16(40 + 16 * i, r.pick([0xffff, 0, 0x3fff, r.int(0x10000)]), true);
+      }
+      if (lane === 'ps' || lane === 'pd') fx.setUint32(24, 0x1f80 | (r.int(4) << 13), true); // MXCSR rounding for the conversions
+      setR(r, c, a, 64, r.bool() ? interesting(r, 64) : r.u64());
+      c.gpr[7] = BigInt(MEM0 + disp(r, 8)); // maskmovq stores to [rdi]
+      out.push(c);
+    }
+    return out;
+  };
+}
+const mm = (ops: string[]) => ops.flatMap((o) => [`${o} {X}, {Y}`, `${o} {X}, {M}`]);
+
 const N = 600; // cases per form (integer); SSE/x87 forms use their own counts
 
 export const FAMILIES: Family[] = [
@@ -664,6 +706,27 @@ export const FAMILIES: Family[] = [
       { name: 'fcom/fucom/fcomi/fucomi/ftst/fxam (condition codes)', gen: x87Cases(['fld qword ptr [rbx]\nfcom qword ptr [rbx+8]\nfstp st(0)', 'fld tbyte ptr [rbx+16]\nfld tbyte ptr [rbx+32]\nfucompp', 'fld qword ptr [rbx]\nfld qword ptr [rbx+8]\nfcomi st, st(1)\nfstp st(0)\nfstp st(0)', 'fld qword ptr [rbx]\nfld qword ptr [rbx+8]\nfucomip st, st(1)\nfstp st(0)', 'fld qword ptr [rbx]\nftst\nfstp st(0)', 'fld qword ptr [rbx]\nfxam\nfstp st(0)', 'fld tbyte ptr [rbx+16]\nfxam\nfnstsw ax\nfstp st(0)'], 700, true) },
       { name: 'fnstcw/fldcw/fnstsw', gen: x87Cases(['fnstcw word ptr [rbx+80]', 'mov word ptr [rbx+80], 0x0c7f\nfldcw word ptr [rbx+80]\nfld qword ptr [rbx]\nfrndint\nfstp qword ptr [rbx+88]', 'fld1\nfnstsw word ptr [rbx+80]\nfstp st(0)'], 200) },
       { name: 'transcendental fsin/fcos/fptan/fpatan/f2xm1/fyl2x (within 1 ulp, as Intel documents)', gen: transcendentalCases(300) },
+    ],
+  },
+  // last, so the families above keep their seeds (a form's seed is 1000 * (family index + 1) + form index)
+  {
+    name: 'mmx',
+    forms: [
+      { name: 'mmx movd/movq/emms', gen: mmxCases(['movd {X}, {R32}', 'movd {R32}, {X}', 'movd {X}, dword ptr {M}', 'movd dword ptr {M}, {X}', 'movq {X}, {R64}', 'movq {R64}, {X}',
+        'movq {X}, {Y}', 'movq {X}, qword ptr {M}', 'movq qword ptr {M}, {X}', 'movq {X}, {X}', 'emms', 'movq {X}, {Y}\nemms\nmovd {R32}, {X}',
+        // x87 after MMX: ST0 is R0 (TOP 0), a written register reads as exponent 0xffff; after emms the stack is empty
+        'movq {X}, {R64}\nfstp tbyte ptr {M}', 'paddw {X}, {Y}\nfld st(3)\nfstp tbyte ptr {M}', 'movq {X}, {R64}\nemms\nfld1\nfstp tbyte ptr {M}', 'movq {X}, {R64}\nfld1'], 800) },
+      { name: 'mmx padd/psub b/w/d/q and saturating', gen: mmxCases(mm(['paddb', 'paddw', 'paddd', 'paddq', 'psubb', 'psubw', 'psubd', 'psubq', 'paddsb', 'paddsw', 'paddusb', 'paddusw', 'psubsb', 'psubsw', 'psubusb', 'psubusw']), 960) },
+      { name: 'mmx pmullw/pmulhw/pmaddwd/pmuludq/logic/compares', gen: mmxCases(mm(['pmullw', 'pmulhw', 'pmaddwd', 'pmuludq', 'pand', 'pandn', 'por', 'pxor', 'pcmpeqb', 'pcmpeqw', 'pcmpeqd', 'pcmpgtb', 'pcmpgtw', 'pcmpgtd']).concat(['pxor {X}, {X}', 'pcmpeqb {X}, {X}']), 960) },
+      { name: 'mmx pack/punpck', gen: mmxCases(mm(['packsswb', 'packssdw', 'packuswb', 'punpcklbw', 'punpcklwd', 'punpckldq', 'punpckhbw', 'punpckhwd', 'punpckhdq']), 720) },
+      { name: 'mmx shifts psll/psrl/psra (mm, m64, imm8)', gen: mmxCases(['psllw', 'pslld', 'psllq', 'psrlw', 'psrld', 'psrlq', 'psraw', 'psrad'].flatMap((o) => [`${o} {X}, {Y}`, `${o} {X}, {M}`, `${o} {X}, {I}`]), 960) },
+      { name: 'mmx sse additions (pavg pextrw pinsrw pmin pmax pmovmskb pmulhuw psadbw pshufw)', gen: mmxCases(mm(['pavgb', 'pavgw', 'pmaxsw', 'pmaxub', 'pminsw', 'pminub', 'pmulhuw', 'psadbw'])
+        .concat(['pextrw {R32}, {X}, {I}', 'pinsrw {X}, {R32}, {I}', 'pinsrw {X}, word ptr {M}, {I}', 'pmovmskb {R32}, {X}', 'pshufw {X}, {Y}, {I}', 'pshufw {X}, {M}, {I}']), 880) },
+      { name: 'mmx movntq/maskmovq/movq2dq/movdq2q', gen: mmxCases(['movntq {M}, {X}', 'maskmovq {X}, {Y}', 'movq2dq {V}, {X}', 'movdq2q {X}, {V}'], 400) },
+      { name: 'mmx cvtpi2ps/cvtps2pi/cvttps2pi', gen: mmxCases(['cvtpi2ps {V}, {X}', 'cvtpi2ps {V}, qword ptr {M}', 'cvtps2pi {X}, {V}', 'cvtps2pi {X}, qword ptr {M}', 'cvttps2pi {X}, {V}', 'cvttps2pi {X}, qword ptr {M}'], 600, 'ps') },
+      { name: 'mmx cvtpi2pd/cvtpd2pi/cvttpd2pi', gen: mmxCases(['cvtpi2pd {V}, {X}', 'cvtpi2pd {V}, qword ptr {M}', 'cvtpd2pi {X}, {V}', 'cvtpd2pi {X}, xmmword ptr {M}', 'cvttpd2pi {X}, {V}', 'cvttpd2pi {X}, xmmword ptr {M}'], 600, 'pd') },
+      { name: 'mmx ssse3 (pshufb phadd phsub pmaddubsw pmulhrsw psign pabs palignr)', needs: 'ssse3', gen: mmxCases(mm(['pshufb', 'phaddw', 'phaddd', 'phaddsw', 'phsubw', 'phsubd', 'phsubsw', 'pmaddubsw', 'pmulhrsw', 'psignb', 'psignw', 'psignd', 'pabsb', 'pabsw', 'pabsd'])
+        .concat(['palignr {X}, {Y}, {I}', 'palignr {X}, {M}, {I}']), 1020) },
     ],
   },
 ];
