@@ -25,6 +25,8 @@ const HOT = (() => {
   const n = v === undefined || v === '' ? 50 : Number(v);
   return Number.isInteger(n) && n >= 0 ? n : 50;
 })();
+/** Translation cache variant of regions (blocks: 0). */
+const REGION = 1;
 const MAX_REGION_BLOCKS = 16;
 const JC_MASK = 4095;
 const MAX_REGION_INSNS = 400;
@@ -128,7 +130,7 @@ export class X86Cpu implements Cpu {
     };
     this.helperNames = Object.keys(this.helpers);
     this.helperRe = new RegExp(`\\b(?:${this.helperNames.join('|')})\\b`, 'g');
-    this.tcache = sharedCache(import.meta.url);
+    this.tcache = sharedCache(import.meta.url, 'x86', { bundles: true });
     mem.codeWriteListeners.push(this.listener);
   }
 
@@ -218,15 +220,24 @@ export class X86Cpu implements Cpu {
     return a < LOW_LIMIT ? mem.u8[a] : mem.highPage(Math.floor(a / PAGE_SIZE))![a % PAGE_SIZE];
   };
 
+  /** Executable guest code below 4 GiB as a view of memory (the translation cache's comparisons), else null. */
+  private readonly codeView = (a: number, n: number): Uint8Array | null => {
+    if (a < 0 || n <= 0 || a + n > LOW_LIMIT) return null;
+    const perm = this.mem.perm;
+    for (let p = a >>> 12, q = (a + n - 1) >>> 12; p <= q; p++) if (!(perm[p] & PERM_X)) return null;
+    return this.mem.u8.subarray(a, a + n);
+  };
+
   private translate(pc: number): BlockFn | null {
     const t0 = PROF ? now() : 0;
     const tc = this.tcache;
     if (tc !== null) {
       // Same guest bytes at pc as a block translated before (this process or an earlier run).
-      const e = tc.lookup(pc, this.fetch);
+      // The stored text starts with its helper bindings (prelude): no scan for them here.
+      const e = tc.lookup(pc, this.fetch, 0, this.codeView);
       if (e !== null) {
         const sysNr = e.meta[0], endsSys = e.meta[1] === 1;
-        const fn = this.compile({ pc, end: pc + e.bytes.length, pcs: [], src: e.src, sysNr, blockEnds: [[pc, pc + e.bytes.length]] }, tc.factoryOf(e, this.prelude(e.src)));
+        const fn = this.compile({ pc, end: pc + e.bytes.length, pcs: [], src: e.src, sysNr, blockEnds: [[pc, pc + e.bytes.length]] }, tc.factoryOf(e, ''));
         if (PROF) { PROF.cached += now() - t0; PROF.hits++; fn.hot = -2; }
         else fn.hot = this.hotThreshold <= 0 || endsSys ? -1 : this.hotThreshold;
         return fn;
@@ -251,7 +262,7 @@ export class X86Cpu implements Cpu {
     if (tc && fn.factory) {
       const bytes = new Uint8Array(info.end - pc);
       for (let i = 0; i < bytes.length; i++) bytes[i] = this.fetch(pc + i);
-      tc.store(pc, 0, [pc, bytes.length], bytes, [info.sysNr, endsSys ? 1 : 0], info.src, fn.factory);
+      tc.store(pc, 0, [pc, bytes.length], bytes, [info.sysNr, endsSys ? 1 : 0], this.prelude(info.src) + info.src, fn.factory);
     }
     if (PROF) fn.hot = -2; // first run timed in run()
     else fn.hot = this.hotThreshold <= 0 || endsSys ? -1 : this.hotThreshold;
@@ -265,6 +276,17 @@ export class X86Cpu implements Cpu {
    * Blocks that end in a syscall join only as the entry. Returns null when there is nothing to join.
    */
   private promote(pc: number): BlockFn | null {
+    const old = this.blocks.get(pc);
+    const tc = this.tcache;
+    const cached = tc?.lookup(pc, this.fetch, REGION, this.codeView) ?? null;
+    if (cached !== null) {
+      // A region made before at this pc from the same guest bytes (maybe with other members than
+      // this run would pick: any choice of members is correct code, members are a heuristic).
+      const sp = cached.spans, ends: Array<[number, number]> = [];
+      for (let i = 0; i < sp.length; i += 2) ends.push([sp[i], sp[i] + sp[i + 1]]);
+      const fn = this.compile({ pc, end: Math.max(...ends.map((e) => e[1])), pcs: [], src: cached.src, sysNr: cached.meta[0], blockEnds: ends }, tc!.factoryOf(cached, ''));
+      return this.regionInstalled(fn, ends.map((e) => e[0]), old);
+    }
     const list: Insn[][] = [];
     const seen = new Set<number>([pc]);
     const queue = [pc];
@@ -288,7 +310,6 @@ export class X86Cpu implements Cpu {
       else if (insns.length >= 64 && !endsBlockOp(last)) succ.push(next);
       for (const t of succ) if (!seen.has(t) && this.blocks.has(t)) { seen.add(t); queue.push(t); }
     }
-    const old = this.blocks.get(pc);
     if (list.length < 2) return null;
     // A block that runs into another region block's start ends there (a transfer inside the
     // function) instead of carrying a second copy of that code.
@@ -316,12 +337,26 @@ export class X86Cpu implements Cpu {
     }
     if (keep.size < 2) return null;
     const kept = list.filter((b) => keep.has(b[0].pc));
-    const fn = this.compile(genRegion(kept, pc));
+    const info = genRegion(kept, pc);
+    const fn = this.compile(info);
+    if (tc && fn.factory) {
+      const spans: number[] = [];
+      for (const [b, e] of info.blockEnds) spans.push(b, e - b);
+      const bytes = new Uint8Array(spans.reduce((a, v, i) => (i % 2 ? a + v : a), 0));
+      let k = 0;
+      for (let i = 0; i < spans.length; i += 2) for (let j = 0; j < spans[i + 1]; j++) bytes[k++] = this.fetch(spans[i] + j);
+      tc.store(pc, REGION, spans, bytes, [info.sysNr, 0], this.prelude(info.src) + info.src, fn.factory);
+    }
+    return this.regionInstalled(fn, kept.map((b) => b[0].pc), old);
+  }
+
+  /** Bookkeeping for a new region function whose blocks start at members (old: the block it replaces). */
+  private regionInstalled(fn: BlockFn, members: number[], old: BlockFn | undefined): BlockFn {
     fn.hot = -1;
     // The other members stay single blocks for entries from outside (e.g. after a slice ended
     // inside the loop) but do not start regions of their own: a second function for the same
     // loop cost intloop another 10-13 ms TurboFan compile while it ran.
-    for (const b of kept) { const f = this.blocks.get(b[0].pc); if (f && f !== fn) f.hot = -1; }
+    for (const m of members) { const f = this.blocks.get(m); if (f && f !== fn) f.hot = -1; }
     if (old) { old.npc = -1; old.nfn = undefined; }
     // Links of other blocks may still lead to the single-block translation: forget them all.
     for (const f of this.blocks.values()) { f.npc = -1; f.nfn = undefined; }

@@ -18,15 +18,18 @@ const dirs: string[] = [];
 const old = setSharedCache(undefined);
 afterAll(() => { setSharedCache(old); for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
 
-/** A fresh cache over dir (as a new process would see it), made the shared one; runs the program. */
-function runWith(dir: string | null, exe: string, version = 'test') {
-  const c = new TranslationCache(dir, version);
+/**
+ * A fresh cache over dir (as a new process would see it), made the shared one; runs the program
+ * (regions after hot dispatches when given) and flushes as at process exit.
+ */
+function runWith(dir: string | null, exe: string, version = 'test', opts: { bundles?: boolean; hot?: number } = {}) {
+  const c = new TranslationCache(dir, version, 'x86', { bundles: opts.bundles ?? false });
   setSharedCache(c);
-  const r = runStatic(exe, [exe, 'x']);
-  c.flush();
-  // regions (hot loops retranslated as one function) are not cached: count block translations
+  const r = runStatic(exe, [exe, 'x'], undefined, opts.hot ? { hot: opts.hot } : {});
+  c.flush(true);
+  // blocks and regions (hot loops retranslated as one function) both come from the cache
   const cpu = r.cpu as X86Cpu;
-  return { c, r, n: cpu.translations - cpu.regions };
+  return { c, r, n: cpu.translations, regions: cpu.regions };
 }
 
 describe('translation cache', () => {
@@ -55,6 +58,35 @@ describe('translation cache', () => {
     const d = runWith(dir, exe, 'other');
     expect(d.c.hits).toBe(0);
     expect(d.c.stores).toBe(a.n);
+  });
+
+  it('regions: stored with the byte ranges of all their blocks; the next run takes them from the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'x86-tc-')); dirs.push(dir);
+    const a = runWith(dir, exe, 'test', { hot: 2 });
+    expect(a.r.stdout).toBe(native);
+    expect(a.regions).toBeGreaterThan(3);
+    expect(a.c.stores).toBe(a.n);
+    const b = runWith(dir, exe, 'test', { hot: 2 });
+    expect(b.r.stdout).toBe(native);
+    expect(b.regions).toBe(a.regions);
+    expect(b.c.stores).toBe(0);
+    expect(b.c.diskHits).toBe(a.n);
+    expect(b.r.instructions).toBe(a.r.instructions);
+  });
+
+  it('bundles: the first run writes one with every block it used; the next loads all of them from it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'x86-tc-')); dirs.push(dir);
+    const a = runWith(dir, exe, 'test', { bundles: true });
+    expect(a.r.stdout).toBe(native);
+    expect(a.c.bundleStores).toBe(1);
+    const b = runWith(dir, exe, 'test', { bundles: true });
+    expect(b.r.stdout).toBe(native);
+    expect(b.c.stores).toBe(0);
+    expect(b.c.bundleLoads).toBe(1);
+    expect(b.c.hits).toBe(b.n);
+    expect(b.c.diskHits).toBe(0);
+    expect(b.c.bundleStores).toBe(0);
+    expect(b.r.instructions).toBe(a.r.instructions);
   });
 
   it('a record whose checksum fails is ignored and its block translated again', () => {
