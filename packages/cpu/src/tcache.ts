@@ -86,6 +86,8 @@ const BUNDLE_MAGIC = 0x32424245; // 'EBB2'
 const BUN_FIXED = 8, MEM_FIXED = 32;
 /** Entries used by a process without being in a bundle, from which on a bundle is written; at most this many in one. */
 const BUNDLE_MIN = 48, BUNDLE_MAX = 6000;
+/** Source characters at most in one bundle (compiled at process exit to make its code cache). */
+const BUNDLE_CHARS = 8 << 20;
 
 /** Reads guest byte a through the CPU (throws when it cannot be executed). */
 export type FetchByte = (a: number) => number;
@@ -298,7 +300,7 @@ export class TranslationCache {
       if (s.cachedDataRejected) this.cdRejected++; else this.cdHits++;
       const fns = s.runInThisContext() as Factory[];
       if (!Array.isArray(fns) || fns.length !== list.length) return false;
-      list.forEach((e, k) => { e.factory = fns[k]; this.put(e); this.used.push(e); });
+      list.forEach((e, k) => { e.factory = fns[k]; this.put(e); });
     } catch { this.badRecords++; return false; }
     this.bundleLoads++;
     this.bundleMembers += list.length;
@@ -510,7 +512,15 @@ export class TranslationCache {
     this.pending = [];
     // a flush before exit leaves the bundle to the one at exit
     if (bundle || !this.bundles) unflushed.delete(this);
-    const fresh = bundle && this.bundles && this.vm ? this.used.filter((e) => !e.bundled && e.factory !== null && e.pc < PERSIST_BELOW).slice(0, BUNDLE_MAX) : [];
+    const fresh: CachedBlock[] = [];
+    if (bundle && this.bundles && this.vm) {
+      let chars = 0;
+      for (const e of this.used) {
+        if (e.bundled || e.factory === null || e.pc >= PERSIST_BELOW) continue;
+        if (fresh.length >= BUNDLE_MAX || (chars += e.src.length) > BUNDLE_CHARS) break;
+        fresh.push(e);
+      }
+    }
     if (!list.length && fresh.length < BUNDLE_MIN) return;
     this.readTail();
     for (const e of list) {
