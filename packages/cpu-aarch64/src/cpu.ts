@@ -327,7 +327,9 @@ export class A64Cpu implements Cpu {
     const tc = this.tcache;
     if (tc === null) return this.translateNew(pc, hot);
     const variant = this.variant(hot);
-    const e = tc.lookup(pc, this.fetchByte, variant, this.codeView);
+    let e = tc.lookup(pc, this.fetchByte, variant, this.codeView);
+    // A block that became hot in an earlier run starts as the superblock it became (no cold tier).
+    if (e === null && !hot) e = tc.lookup(pc, this.fetchByte, this.variant(true), this.codeView);
     if (e !== null) return this.fromCache(pc, e, tc);
     const outer = this.rec === null;
     if (outer) { this.rec = new Map(); this.recBad = false; }
