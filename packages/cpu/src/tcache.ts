@@ -140,7 +140,7 @@ export class TranslationCache {
   private readonly bunBuf: Uint8Array[] = [];
   private readonly bunDone: boolean[] = [];
   private readonly bunAt = new Map<number, Array<[number, number]>>();
-  /** Entries whose factory this process made or took from a bundle (a bundle's members at the next flush). */
+  /** Entries whose factory this process made and that are in no bundle (the next bundle's members, at the exit flush). */
   private used: CachedBlock[] = [];
   /** Counters (tests, ELFBOX_X86_PROF). */
   hits = 0; diskHits = 0; cdHits = 0; cdRejected = 0; badRecords = 0; stores = 0;
