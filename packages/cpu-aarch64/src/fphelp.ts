@@ -2,7 +2,7 @@
 // exact fused multiply-add (BigInt when the product is not exact in a double), conversions with
 // saturation and every rounding mode, FRINT, precision conversions including half.
 
-const DN = 1 << 25;
+const DN = 1 << 25, AHP = 1 << 26;
 const IOC = 1, DZC = 2, OFC = 4, UFC = 8, IXC = 16;
 
 /** Exact value of a finite double as m * 2^e (m a BigInt). */
@@ -122,6 +122,31 @@ export function frnd(op: number, a: number, b: number, mode: number, ty: number)
   return r;
 }
 
+
+/** FPSR flags (IXC, OFC, UFC) of a finite-operand result r whose exact value is V * 2^E (sticky: a
+ *  nonzero remainder below V's last bit); ty 1 double, 0 single. */
+export function fpFlags(V: bigint, E: number, sticky: boolean, r: number, ty: number): number {
+  const emin = ty === 1 ? -1022 : -126, max = ty === 1 ? Number.MAX_VALUE : 3.4028234663852886e38;
+  let f = 0;
+  if (V === 0n && !sticky) return 0;
+  if (!Number.isFinite(r)) f = OFC | IXC;
+  else {
+    const [mr, er] = r === 0 ? [0n, E] : decompose(r);
+    const av = V < 0n ? -V : V, ar = mr < 0n ? -mr : mr;
+    // compare |exact| with |r| at a common exponent
+    const e = Math.min(E, er);
+    const x = av << BigInt(E - e), y = ar << BigInt(er - e);
+    const inexact = sticky || x !== y;
+    if (inexact) {
+      f |= IXC;
+      // a directed mode that returns the largest finite value overflows when |exact| >= 2^(emax+1)
+      if (Math.abs(r) === max && x >= 1n << BigInt((ty === 1 ? 1024 : 128) - e)) f |= OFC | IXC;
+      // tiny before rounding: |exact| < 2^emin (the sticky part is less than one unit of x)
+      if (emin - e >= 0 && x < 1n << BigInt(emin - e)) f |= UFC;
+    }
+  }
+  return f;
+}
 
 /** Fused multiply-add with one rounding (double). */
 export function fma64(a: number, b: number, c: number): number {
@@ -303,22 +328,30 @@ export function fpHelpers(T: Int32Array, V8: Uint8Array): Record<string, unknown
     return ty === 1 ? v : Math.fround(v);
   }
   const f16dv = new DataView(new ArrayBuffer(8));
-  function halfToNum(h: number): number {
+  /** A half's value; alt (FPCR.AHP): the alternative format, whose exponent 31 is a normal one (no infinities, no NaNs). */
+  function halfToNum(h: number, alt = 0): number {
     const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 31, f = h & 1023;
     if (e === 0) return s * f * 2 ** -24;
-    if (e === 31) return f ? NaN : s * Infinity;
+    if (e === 31 && !alt) return f ? NaN : s * Infinity;
     return s * (1024 + f) * 2 ** (e - 25);
   }
-  function numToHalf(x: number, mode = 0): number {
+  function numToHalf(x: number, mode = 0, alt = 0): number { return toHalf(x, mode, alt) & 0xffff; }
+  /**
+   * A non-NaN number to half precision rounded by mode; alt (FPCR.AHP): the alternative format, where
+   * infinities and values that round to 2^17 or more saturate to +-131008 and bit 16 of the result
+   * says so (Invalid Operation, no Overflow/Inexact).
+   */
+  function toHalf(x: number, mode = 0, alt = 0): number {
     const s = x < 0 || Object.is(x, -0) ? 0x8000 : 0;
     const a = Math.abs(x);
-    if (a === Infinity) return s | 0x7c00;
+    if (a === Infinity) return alt ? s | 0x17fff : s | 0x7c00;
     if (a === 0) return s;
     // round a to 11 significant bits, min exponent 2^-24
     const [hm, he] = decompose(a);
     const mm = mode === 1 && s ? 2 : mode === 2 && s ? 1 : mode; // rounding |x|: mirror the direction
     const V = roundScaled(hm, he, 11, -24, mm);
-    if (V > 65504) return s | (mm === 0 || mm === 1 ? 0x7c00 : 0x7bff);
+    if (alt) { if (V >= 2 ** 17) return s | 0x17fff; }
+    else if (V > 65504) return s | (mm === 0 || mm === 1 ? 0x7c00 : 0x7bff);
     if (V < 2 ** -14) return s | Math.round(V / 2 ** -24);
     const e = Math.floor(Math.log2(V));
     let ee = e;
@@ -344,12 +377,13 @@ export function fpHelpers(T: Int32Array, V8: Uint8Array): Record<string, unknown
     } else {
       const h = VI[n * 4] & 0xffff;
       sign = h >>> 15;
-      nan = ((h >> 10) & 31) === 31 && (h & 1023) !== 0;
+      nan = !(fpcr & AHP) && ((h >> 10) & 31) === 31 && (h & 1023) !== 0;
       const p = h & 0x1ff;
-      quietPayloadHi = p << 10; payloadLo = 0; val = halfToNum(h);
+      quietPayloadHi = p << 10; payloadLo = 0; val = halfToNum(h, fpcr & AHP);
     }
     VI[d * 4] = 0; VI[d * 4 + 1] = 0; VI[d * 4 + 2] = 0; VI[d * 4 + 3] = 0;
     if (nan) {
+      if (to === 3 && (fpcr & AHP)) { VI[d * 4] = sign << 15; return; } // no NaNs in the alternative format: a zero
       if (fpcr & DN) {
         if (to === 1) VI[d * 4 + 1] = 0x7ff80000; else if (to === 0) VI[d * 4] = 0x7fc00000; else VI[d * 4] = 0x7e00;
         return;
@@ -364,7 +398,7 @@ export function fpHelpers(T: Int32Array, V8: Uint8Array): Record<string, unknown
     else if (to === 0) {
       if (mode && Number.isFinite(val) && val !== 0) { const [m, e] = decompose(val); VS[d * 4] = roundScaled(m, e, 24, -149, mode); }
       else VS[d * 4] = val;
-    } else VI[d * 4] = numToHalf(val, mode);
+    } else VI[d * 4] = numToHalf(val, mode, fpcr & AHP);
   }
   void f16dv;
   /** Fused multiply-add under a directed rounding mode (always exact BigInt). */
@@ -373,29 +407,8 @@ export function fpHelpers(T: Int32Array, V8: Uint8Array): Record<string, unknown
     return exactFma(a, b, c, ty === 1 ? 53 : 24, ty === 1 ? -1074 : -149, mode);
   }
   // ---- FPSR cumulative flags (only called by blocks translated with FPSR tracking on) ------------
-  /** Flags of a finite-operand result r whose exact value is V * 2^E (sticky: a nonzero remainder
-   *  below V's last bit); ty 1 double, 0 single. */
   function flagsExact(S: Int32Array, V: bigint, E: number, sticky: boolean, r: number, ty: number): void {
-    const emin = ty === 1 ? -1022 : -126, max = ty === 1 ? Number.MAX_VALUE : 3.4028234663852886e38;
-    let f = 0;
-    if (V === 0n && !sticky) { return; }
-    if (!Number.isFinite(r)) f = OFC | IXC;
-    else {
-      const [mr, er] = r === 0 ? [0n, E] : decompose(r);
-      const av = V < 0n ? -V : V, ar = mr < 0n ? -mr : mr;
-      // compare |exact| with |r| at a common exponent
-      const e = Math.min(E, er);
-      const x = av << BigInt(E - e), y = ar << BigInt(er - e);
-      const inexact = sticky || x !== y;
-      if (inexact) {
-        f |= IXC;
-        // a directed mode that returns the largest finite value overflows when |exact| >= 2^(emax+1)
-        if (Math.abs(r) === max && x >= 1n << BigInt((ty === 1 ? 1024 : 128) - e)) f |= OFC | IXC;
-        // tiny before rounding: |exact| < 2^emin (the sticky part is less than one unit of x)
-        if (emin - e >= 0 && x < 1n << BigInt(emin - e)) f |= UFC;
-      }
-    }
-    S[4] |= f;
+    S[4] |= fpFlags(V, E, sticky, r, ty);
   }
   /** Flags of a scalar FADD(0) FSUB(1) FMUL(2) FDIV(3) FSQRT(4) FNMUL(5) with non-NaN result r. */
   function fpx(S: Int32Array, op: number, a: number, b: number, r: number, ty: number): void {
@@ -467,11 +480,17 @@ export function fpHelpers(T: Int32Array, V8: Uint8Array): Record<string, unknown
   }
   /** FCVT with flags: IOC for a signalling NaN source; narrowing: IXC, OFC, UFC (tiny before rounding). */
   function fcvtx(S: Int32Array, from: number, to: number, d: number, n: number, fpcr: number): void {
-    const h = VI[n * 4] & 0xffff;
-    const nan = from === 1 ? isNaN64(n) : from === 0 ? isNaN32(n) : ((h >> 10) & 31) === 31 && (h & 1023) !== 0;
+    const h = VI[n * 4] & 0xffff, alt = fpcr & AHP;
+    const nan = from === 1 ? isNaN64(n) : from === 0 ? isNaN32(n) : !alt && ((h >> 10) & 31) === 31 && (h & 1023) !== 0;
     const sig = from === 1 ? isSNaN64(n) : from === 0 ? isSNaN32(n) : nan && (h & 0x200) === 0;
-    const val = from === 1 ? VF[n * 2] : from === 0 ? VS[n * 4] : halfToNum(h);
+    const val = from === 1 ? VF[n * 2] : from === 0 ? VS[n * 4] : halfToNum(h, alt);
     fcvt(from, to, d, n, fpcr);
+    if (to === 3 && alt) { // the alternative half format: NaNs, infinities and overflows are Invalid Operations
+      if (nan || (toHalf(val, (fpcr >>> 22) & 3, 1) & 0x10000)) { S[4] |= IOC; return; }
+      const res = halfToNum(VI[d * 4] & 0xffff, 1);
+      if (res !== val) S[4] |= IXC | (Math.abs(val) < 2 ** -14 ? UFC : 0);
+      return;
+    }
     if (nan) { if (sig) S[4] |= IOC; return; }
     const narrowing = (from === 1 && to !== 1) || (from === 0 && to === 3);
     if (!narrowing || !Number.isFinite(val)) return;
@@ -483,5 +502,5 @@ export function fpHelpers(T: Int32Array, V8: Uint8Array): Record<string, unknown
     if (Math.abs(val) < minNormal) f |= UFC;
     S[4] |= f;
   }
-  return { fmaR, frnd, fma64, fma32, nan2, nan3, fnm, frint, f2i, i2f, fcvt, halfToNum, numToHalf, fpx, fpx3, nanx, fcmpx, f2ix, i2fx, fcvtx };
+  return { fmaR, frnd, fma64, fma32, nan2, nan3, fnm, frint, f2i, i2f, fcvt, halfToNum, numToHalf, toHalf, fpx, fpx3, nanx, fcmpx, f2ix, i2fx, fcvtx };
 }

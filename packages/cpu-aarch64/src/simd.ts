@@ -73,6 +73,8 @@ export function emitSimd(t: Tx, w: number): void {
   throw new Undef();
 }
 
+/** The FPSR argument of the FP lane helpers: only blocks translated with FPSR tracking pass it. */
+const fs = (t: Tx): string => (t.fpsr ? ',S' : '');
 const ctz = (x: number) => (x === 0 ? 32 : 31 - Math.clz32(x & -x));
 
 function threeSame(t: Tx, w: number, Q: number, U: number, size: number, rd: number, rn: number, rm: number): void {
@@ -111,8 +113,8 @@ function threeSame(t: Tx, w: number, Q: number, U: number, size: number, rd: num
       case 31: if (U && !a) op = 3; else if (!U) op = a ? 17 : 16; break; // FDIV, FRECPS, FRSQRTS
     }
     if (op < 0) throw new Undef();
-    if (!pair && !t.rmode && (op <= 3 || op === 14 || op === 15)) { inlineFp(t, op, rd, rn, rm, Q, es); return; }
-    g.emit(pair ? `vfp(${op},${rd},${rn},${rm},${Q},${es},S[3]);` : `vf3(${op},${rd},${rn},${rm},${Q},${es},S[3],-1);`);
+    if (!pair && !t.rmode && !t.fpsr && (op <= 3 || op === 14 || op === 15)) { inlineFp(t, op, rd, rn, rm, Q, es); return; }
+    g.emit(pair ? `vfp(${op},${rd},${rn},${rm},${Q},${es},S[3]${fs(t)});` : `vf3(${op},${rd},${rn},${rm},${Q},${es},S[3],-1${fs(t)});`);
     return;
   }
   if (opc === 22) { // SQDMULH / SQRDMULH (16- and 32-bit lanes)
@@ -176,7 +178,7 @@ function scalarThreeSame(t: Tx, w: number, U: number, size: number, rd: number, 
     else if (opc === 31 && !U) op = a ? 17 : 16; // FRECPS / FRSQRTS
     else if (opc === 27 && !U && !a) op = 18; // FMULX
     if (op < 0) throw new Undef();
-    g.emit(`sf3(${op},${rd},${rn},${rm},${es},S[3],0);`);
+    g.emit(`sf3(${op},${rd},${rn},${rm},${es},S[3],0${fs(t)});`);
     return;
   }
   if (opc === 22) { // SQDMULH / SQRDMULH (scalar H/S)
@@ -234,21 +236,19 @@ function twoMiscFp(t: Tx, w: number, Q: number, U: number, size: number, rd: num
   const hi = size >> 1;
   if (!scalar && es === 64 && !Q && opc !== 0x16 && opc !== 0x17) throw new Undef();
   const v2 = (op: number) => {
-    if (scalar) g.emit(`vf2(${op},${rd},${rn},0,${es},S[3]);zeroAbove(${rd},${es / 8});`);
-    else g.emit(`vf2(${op},${rd},${rn},${Q},${es},S[3]);`);
+    g.emit(`vf2(${op},${rd},${rn},${scalar ? -1 : Q},${es},S[3]${fs(t)});`);
   };
   const cvt = (kind: number) => g.emit(`vcvt(${kind},${rd},${rn},${scalar ? 1 : Q},${es},0,${scalar ? 1 : 0},S[3]${t.fpsr ? ',S' : ''});`);
   if (!hi) {
     switch (opc) {
-      case 0x16: // FCVTN (double->single when size=01), FCVTXN (round to odd; also scalar)
-        if (size !== 1) break;
-        if (U) { g.emit(`vfcvtn(${rd},${rn},${scalar ? -1 : Q},S[3],1);`); return; }
+      case 0x16: // FCVTN (double->single when size=01, single->half when size=00), FCVTXN (round to odd; also scalar)
+        if (U) { if (size !== 1) break; g.emit(`vfcvtn(${rd},${rn},${scalar ? -1 : Q},S[3],1,0${fs(t)});`); return; }
         if (scalar) break;
-        g.emit(`vfcvtn(${rd},${rn},${Q},S[3]);`);
+        g.emit(`vfcvtn(${rd},${rn},${Q},S[3],0,${size === 0 ? 1 : 0}${fs(t)});`);
         return;
-      case 0x17: if (scalar || U) break; if (size === 1) { g.emit(`vfcvtl(${rd},${rn},${Q},S[3]);`); return; } break;
+      case 0x17: if (scalar || U) break; g.emit(`vfcvtl(${rd},${rn},${Q},S[3],${size === 0 ? 16 : 32}${fs(t)});`); return; // FCVTL(2) from single or half
       case 0x18: if (scalar) break; v2(U ? 7 : 3); return; // FRINTN / FRINTA
-      case 0x19: if (scalar) break; v2(U ? 8 : 5); return; // FRINTM / FRINTX
+      case 0x19: if (scalar) break; v2(U ? 19 : 5); return; // FRINTM / FRINTX
       case 0x1a: cvt(U ? 5 : 4); return; // FCVTNS/NU
       case 0x1b: cvt(U ? 9 : 8); return; // FCVTMS/MU
       case 0x1c: cvt(U ? 11 : 10); return; // FCVTAS/AU
@@ -284,7 +284,7 @@ function scalarPairwise(t: Tx, w: number, U: number, size: number, rd: number, r
   else if (opc === 0x0d && !lo) op = 0; // FADDP
   else if (opc === 0x0f) op = lo ? 5 : 4; // FMAXP/FMINP
   if (op < 0) throw new Undef();
-  g.emit(`vfp(${op},${rd},${rn},${rn},-1,${es},S[3]);`);
+  g.emit(`vfp(${op},${rd},${rn},${rn},-1,${es},S[3]${fs(t)});`);
 }
 
 function acrossLanes(t: Tx, w: number, Q: number, U: number, size: number, rd: number, rn: number): void {
@@ -294,7 +294,7 @@ function acrossLanes(t: Tx, w: number, Q: number, U: number, size: number, rd: n
   if (opc === 0x0c || opc === 0x0f) { // FMAXNMV/FMINNMV, FMAXV/FMINV (single, 4 lanes)
     if (!U || !Q || (size & 1)) throw new Undef();
     const op = opc === 0x0c ? (size >> 1 ? 7 : 6) : (size >> 1 ? 5 : 4);
-    g.emit(`vfred(${op},${rd},${rn},${Q},S[3]);`);
+    g.emit(`vfred(${op},${rd},${rn},${Q},S[3]${fs(t)});`);
     return;
   }
   if (size === 3 || (size === 2 && !Q)) throw new Undef();
@@ -474,8 +474,8 @@ function indexed(t: Tx, w: number, Q: number, U: number, size: number, rd: numbe
     const idx = sz ? (L ? -1 : H) : (H << 1) | L;
     if (idx < 0 || (es === 64 && !scalar && !Q)) throw new Undef();
     const op = opc === 1 ? 14 : opc === 5 ? 15 : U ? 18 : 2;
-    if (scalar) g.emit(`sf3(${op},${rd},${rn},${rm},${es},S[3],${idx});`);
-    else g.emit(`vf3(${op},${rd},${rn},${rm},${Q},${es},S[3],${idx});`);
+    if (scalar) g.emit(`sf3(${op},${rd},${rn},${rm},${es},S[3],${idx}${fs(t)});`);
+    else g.emit(`vf3(${op},${rd},${rn},${rm},${Q},${es},S[3],${idx}${fs(t)});`);
     return;
   }
   if (scalar && (U || !(opc === 3 || opc === 7 || opc === 11 || opc === 12 || opc === 13))) throw new Undef();

@@ -560,14 +560,48 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
     const r = FOPS[op](a, b, c);
     return es === 32 && op <= 8 ? Math.fround(r) : r;
   }
+  // FPSR cumulative flags (S given only by blocks translated with FPSR tracking on): per lane, ORed
+  // into S[4], derived from the operands and the rounded result exactly as the scalar helpers do.
+  /** IOC of a NaN lane result: a signalling NaN source, or no NaN source at all (an invalid operation). */
+  function nanIoc(S: Int32Array, es: number, srcs: Array<[number, number, number?]>): void {
+    let any = false;
+    for (const [r, ln] of srcs) {
+      const x = fget(r, ln, es);
+      if (x !== x) { if (isSNaN(x, es, r, ln)) { S[4] |= 1; return; } any = true; }
+    }
+    if (!any) S[4] |= 1;
+  }
+  /** IOC of a compare: any NaN operand, or only a signalling one (FCMEQ: quietOnly). */
+  function cmpIoc(S: Int32Array, es: number, a: number, b: number, n: number, ni: number, m: number, mi: number, quietOnly: boolean): void {
+    if (a === a && b === b) return;
+    if (!quietOnly || isSNaN(a, es, n, ni) || (m >= 0 && isSNaN(b, es, m, mi))) S[4] |= 1;
+  }
+  /** IXC/OFC/UFC/DZC of a non-NaN result r of FP op (numbering of FOPS/fl) on a, b (c: addend). */
+  function laneFlags(S: Int32Array, op: number, a: number, b: number, c: number, r: number, es: number): void {
+    const ty = es === 64 ? 1 : 0;
+    switch (op) {
+      case 0: case 1: case 2: case 3: fpx(S, op, a, b, r, ty); return;
+      case 8: fpx(S, 1, a, b, r, ty); return; // FABD: the flags of the subtraction
+      case 18: fpx(S, 2, a, b, r, ty); return; // FMULX (0 x inf has an infinite operand: no flags)
+      case 14: case 15: fpx3(S, op === 15 ? -a : a, b, c, r, ty); return;
+      case 16: case 17: { // 2 - a*b, (3 - a*b) / 2 with one rounding
+        if (!Number.isFinite(a) || !Number.isFinite(b) || a === 0 || b === 0) return;
+        const [ma, ea] = exactParts(a), [mb, eb] = exactParts(b), ep = ea + eb, e = Math.min(ep, 0);
+        const V = (BigInt(op === 16 ? 2 : 3) << BigInt(-e)) - ((ma * mb) << BigInt(ep - e));
+        S[4] |= fpFlags(V, e - (op === 17 ? 1 : 0), false, r, ty);
+        return;
+      }
+    }
+  }
   /** Vector FP three-operand op (mIdx >= 0: by element). */
-  function vf3(op: number, d: number, n: number, m: number, q: number, es: number, fpcr: number, mIdx: number): void {
+  function vf3(op: number, d: number, n: number, m: number, q: number, es: number, fpcr: number, mIdx: number, S?: Int32Array): void {
     const L = lanes(q, es);
     for (let i = 0; i < L; i++) {
       const mi = mIdx >= 0 ? mIdx : i;
       const a = fget(n, i, es), b = fget(m, mi, es), c = fget(d, i, es);
       if (op >= 9 && op <= 13) { // compares: all-ones/zero masks
         const v = a !== a || b !== b ? 0 : FOPS[op](a, b, 0);
+        if (S) cmpIoc(S, es, a, b, n, i, m, mi, op === 9);
         if (es === 64) O64[i] = v ? M64 : 0n; else O32[i] = v ? 0xffffffff : 0;
         continue;
       }
@@ -578,57 +612,73 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
       const r = fl(op, a, b, c, es, fpcr);
       if (r !== r) {
         const fma = op === 14 || op === 15;
+        if (S) {
+          nanIoc(S, es, fma ? [[d, i], [n, i], [m, mi]] : [[n, i], [m, mi]]);
+          if (fma && ((a === 0 && Math.abs(b) === Infinity) || (b === 0 && Math.abs(a) === Infinity))) S[4] |= 1;
+        }
         if (op === 16 || op === 17) fnanLane(i, es, [[n, i, 1], [m, mi]], fpcr); // FRECPS/FRSQRTS negate op1 first
         else if (fma && infTimesZeroQ(a, b, es, d, i, n, i, m, mi)) fnanLane(i, es, [], fpcr);
         else fnanLane(i, es, fma ? [[d, i], [n, i, op - 14], [m, mi]] : [[n, i], [m, mi]], fpcr);
         if (op === 8) { if (es === 64) O32[i * 2 + 1] &= 0x7fffffff; else O32[i] &= 0x7fffffff; }
-      } else fset(i, es, r);
+      } else {
+        if (S) laneFlags(S, op, a, b, c, r, es);
+        fset(i, es, r);
+      }
     }
     finish(d, q);
   }
   /** Scalar FP op by element (FMUL/FMLA/FMLS s/d, Vm.s[idx]). */
-  function sf3(op: number, d: number, n: number, m: number, es: number, fpcr: number, mIdx: number): void {
+  function sf3(op: number, d: number, n: number, m: number, es: number, fpcr: number, mIdx: number, S?: Int32Array): void {
     const a = fget(n, 0, es), b = fget(m, mIdx, es), c = fget(d, 0, es);
     O64[0] = 0n; O64[1] = 0n;
     if (op >= 9 && op <= 13) {
       const v = a !== a || b !== b ? 0 : FOPS[op](a, b, 0);
+      if (S) cmpIoc(S, es, a, b, n, 0, m, mIdx, op === 9);
       if (es === 64) O64[0] = v ? M64 : 0n; else O32[0] = v ? 0xffffffff : 0;
     } else {
       const r = fl(op, a, b, c, es, fpcr);
       if (r !== r) {
         const fma = op === 14 || op === 15;
+        if (S) {
+          nanIoc(S, es, fma ? [[d, 0], [n, 0], [m, mIdx]] : [[n, 0], [m, mIdx]]);
+          if (fma && ((a === 0 && Math.abs(b) === Infinity) || (b === 0 && Math.abs(a) === Infinity))) S[4] |= 1;
+        }
         if (op === 16 || op === 17) fnanLane(0, es, [[n, 0, 1], [m, mIdx]], fpcr);
         else if (fma && infTimesZeroQ(a, b, es, d, 0, n, 0, m, mIdx)) fnanLane(0, es, [], fpcr);
         else fnanLane(0, es, fma ? [[d, 0], [n, 0, op - 14], [m, mIdx]] : [[n, 0], [m, mIdx]], fpcr);
         if (op === 8) { if (es === 64) O32[1] &= 0x7fffffff; else O32[0] &= 0x7fffffff; }
-      } else fset(0, es, r);
+      } else {
+        if (S) laneFlags(S, op, a, b, c, r, es);
+        fset(0, es, r);
+      }
     }
     finish(d, 1);
   }
   /** Pairwise FP (FADDP/FMAXP/FMINP/FMAXNMP/FMINNMP); scalar form when q < 0 (lane 0 of d = n[0] op n[1]). */
-  function vfp(op: number, d: number, n: number, m: number, q: number, es: number, fpcr: number): void {
+  function vfp(op: number, d: number, n: number, m: number, q: number, es: number, fpcr: number, S?: Int32Array): void {
     if (q < 0) {
       O64[0] = 0n; O64[1] = 0n;
-      pairLane(op, 0, es, n, 0, n, 1, fpcr);
+      pairLane(op, 0, es, n, 0, n, 1, fpcr, S);
       finish(d, 1);
       return;
     }
     const L = lanes(q, es), h = L / 2;
-    for (let i = 0; i < h; i++) pairLane(op, i, es, n, 2 * i, n, 2 * i + 1, fpcr);
-    for (let i = 0; i < h; i++) pairLane(op, h + i, es, m, 2 * i, m, 2 * i + 1, fpcr);
+    for (let i = 0; i < h; i++) pairLane(op, i, es, n, 2 * i, n, 2 * i + 1, fpcr, S);
+    for (let i = 0; i < h; i++) pairLane(op, h + i, es, m, 2 * i, m, 2 * i + 1, fpcr, S);
     finish(d, q);
   }
-  function pairLane(op: number, i: number, es: number, r1: number, l1: number, r2: number, l2: number, fpcr: number): void {
+  function pairLane(op: number, i: number, es: number, r1: number, l1: number, r2: number, l2: number, fpcr: number, S?: Int32Array): void {
     const a = fget(r1, l1, es), b = fget(r2, l2, es);
     if ((op === 6 || op === 7) && (a !== a) !== (b !== b)) {
       const nanReg = a !== a ? r1 : r2, nanLane = a !== a ? l1 : l2;
       if (!isSNaN(NaN, es, nanReg, nanLane)) { fset(i, es, a !== a ? b : a); return; }
     }
     const r = fl(op, a, b, 0, es, fpcr);
-    if (r !== r) fnanLane(i, es, [[r1, l1], [r2, l2]], fpcr); else fset(i, es, r);
+    if (r !== r) { if (S) nanIoc(S, es, [[r1, l1], [r2, l2]]); fnanLane(i, es, [[r1, l1], [r2, l2]], fpcr); }
+    else { if (S) laneFlags(S, op, a, b, 0, r, es); fset(i, es, r); }
   }
   /** FMAXV/FMINV/FMAXNMV/FMINNMV (single lanes), reduced pairwise as the architecture does. */
-  function vfred(op: number, d: number, n: number, q: number, fpcr: number): void {
+  function vfred(op: number, d: number, n: number, q: number, fpcr: number, S?: Int32Array): void {
     // elements as [value, raw bits]; reduced as a balanced tree like the architecture's Reduce()
     const L = q ? 4 : 2;
     const xs: Array<[number, number]> = [];
@@ -637,6 +687,7 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
     const comb = (a: [number, number], b: [number, number]): [number, number] => {
       const an = a[0] !== a[0], bn = b[0] !== b[0];
       if (an || bn) {
+        if (S && (snan(a) || snan(b))) S[4] |= 1;
         if ((op === 6 || op === 7) && an !== bn && !snan(an ? a : b)) return an ? b : a;
         if (fpcr & (1 << 25)) return [NaN, 0x7fc00000];
         const pick = snan(a) ? a : snan(b) ? b : an ? a : b;
@@ -698,11 +749,13 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
     return (BigInt(rexp) << BigInt(fb)) | (BigInt(est & 255) << BigInt(fb - 8));
   }
   /**
-   * Vector FP unary: 0 fabs 1 fneg 2 fsqrt 3 frintn 4 frintp 5 frintm 6 frintz 7 frinta 8 frintx/i
+   * Vector FP unary: 0 fabs 1 fneg 2 fsqrt 3 frintn 4 frintp 5 frintm 6 frintz 7 frinta 8 frinti 19 frintx
    * 9..13 fcm*0 (gt ge eq le lt) 14 frecpe 15 frsqrte 16 frecpx; on 32-bit integer lanes 17 urecpe 18 ursqrte.
+   * q < 0: the scalar form (lane 0, the rest of d zeroed).
    */
-  function vf2(op: number, d: number, n: number, q: number, es: number, fpcr: number): void {
-    const L = lanes(q, es);
+  function vf2(op: number, d: number, n: number, q: number, es: number, fpcr: number, S?: Int32Array): void {
+    const L = q < 0 ? 1 : lanes(q, es);
+    if (q < 0) { O64[0] = 0n; O64[1] = 0n; }
     for (let i = 0; i < L; i++) {
       if (op === 17 || op === 18) { // UnsignedRecipEstimate / UnsignedRSqrtEstimate of the ARM ARM (bits 31:23 of the lane)
         const x = U32[n * 4 + i];
@@ -716,6 +769,7 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
         continue;
       }
       const a = fget(n, i, es);
+      if (S && a !== a && isSNaN(a, es, n, i) && !(op >= 9 && op <= 13)) S[4] |= 1; // a signalling NaN operand: IOC
       if (op === 16) { // FRECPX: sign kept, exponent inverted (zero and denormals: max_exp - 1), fraction zero
         if (a !== a) { fnanLane(i, es, [[n, i]], fpcr); continue; }
         if (es === 64) {
@@ -731,21 +785,33 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
         if (a !== a) { fnanLane(i, es, [[n, i]], fpcr); continue; }
         const raw = es === 64 ? getB(n, i) : BigInt(U32[n * 4 + i]);
         const v = op === 14 ? recipEstimate(raw, es, fpcr) : rsqrtEstimate(raw, es, fpcr);
+        if (S) {
+          if (a === 0) S[4] |= 2; // DZC
+          else if (op === 15 && a < 0) S[4] |= 1; // reciprocal square root of a negative number
+          else if (op === 14 && Math.abs(a) < (es === 64 ? 2 ** -1024 : 2 ** -128)) S[4] |= 4 | 16; // the reciprocal overflows
+        }
         if (es === 64) O64[i] = v; else O32[i] = Number(v);
         continue;
       }
-      if (op >= 9) {
+      if (op >= 9 && op <= 13) {
         const v = a !== a ? false : op === 9 ? a > 0 : op === 10 ? a >= 0 : op === 11 ? a === 0 : op === 12 ? a <= 0 : a < 0;
+        if (S && a !== a && (op !== 11 || isSNaN(a, es, n, i))) S[4] |= 1; // FCMEQ: signalling NaNs only
         if (es === 64) O64[i] = v ? M64 : 0n; else O32[i] = v ? 0xffffffff : 0;
         continue;
       }
       let r: number;
       if (op === 2) r = (fpcr >>> 22) & 3 ? frnd(4, a, 0, (fpcr >>> 22) & 3, es === 64 ? 1 : 0) : Math.sqrt(a);
-      else r = frint(a, op === 8 ? 5 : op - 3, fpcr);
+      else r = frint(a, op >= 8 ? 5 : op - 3, fpcr);
       if (es === 32) r = Math.fround(r);
-      if (r !== r) fnanLane(i, es, [[n, i]], fpcr); else fset(i, es, r);
+      if (r !== r) {
+        if (S && a === a) S[4] |= 1; // square root of a negative number
+        fnanLane(i, es, [[n, i]], fpcr);
+      } else {
+        if (S) { if (op === 2) fpx(S, 4, a, 0, r, es === 64 ? 1 : 0); else if (op === 19 && r !== a) S[4] |= 16; }
+        fset(i, es, r);
+      }
     }
-    finish(d, q);
+    finish(d, q < 0 ? 1 : q);
   }
   /** Vector/scalar int <-> FP conversions. kind 0 scvtf 1 ucvtf 2 fcvtzs 3 fcvtzu, 4.. fcvt{n,p,m,a}{s,u}; fbits for fixed point. */
   function vcvt(kind: number, d: number, n: number, q: number, es: number, fbits: number, scalar: number, fpcr = 0, S?: Int32Array): void {
@@ -769,25 +835,72 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
     }
     finish(d, scalar ? 1 : q);
   }
-  /** FCVTL(2) / FCVTN(2) / FCVTXN: between single and double lanes (half unsupported). */
-  function vfcvtl(d: number, n: number, q: number, fpcr: number): void {
+  /** IXC/OFC/UFC of narrowing the finite non-NaN val to res (single or half: tiny before rounding). */
+  function narrowFlags(S: Int32Array, val: number, res: number, half: boolean): void {
+    if (!Number.isFinite(val) || val === res) return;
+    let f = 16;
+    if (!Number.isFinite(res) || Math.abs(val) >= (half ? 65536 : 2 ** 128)) f |= 4;
+    if (Math.abs(val) < (half ? 2 ** -14 : 2 ** -126)) f |= 8;
+    S[4] |= f;
+  }
+  /** FCVTL(2): single lanes to double (es 32), or half lanes to single (es 16; FPCR.AHP: the alternative half format). */
+  function vfcvtl(d: number, n: number, q: number, fpcr: number, es = 32, S?: Int32Array): void {
+    if (es === 16) {
+      const alt = fpcr & (1 << 26);
+      for (let i = 0; i < 4; i++) {
+        const h = U16[n * 8 + (q ? 4 : 0) + i];
+        if (!alt && ((h >> 10) & 31) === 31 && (h & 1023) !== 0) { // NaN: quieted, payload kept (or the default NaN)
+          if (S && !(h & 0x200)) S[4] |= 1;
+          O32[i] = fpcr & (1 << 25) ? 0x7fc00000 : (((h & 0x8000) << 16) | 0x7fc00000 | ((h & 0x1ff) << 13)) >>> 0;
+        } else OF32[i] = halfToNum(h, alt);
+      }
+      finish(d, 1);
+      return;
+    }
     for (let i = 0; i < 2; i++) {
       const a = F32[n * 4 + (q ? 2 : 0) + i];
       if (a !== a) {
         const bitsv = U32[n * 4 + (q ? 2 : 0) + i];
+        if (S && !(bitsv & 0x400000)) S[4] |= 1;
         if (fpcr & (1 << 25)) { O32[i * 2] = 0; O32[i * 2 + 1] = 0x7ff80000; }
         else { O32[i * 2 + 1] = (bitsv & 0x80000000) | 0x7ff80000 | ((bitsv & 0x3fffff) >>> 3); O32[i * 2] = (bitsv & 7) << 29; }
       } else OF64[i] = a;
     }
     finish(d, 1);
   }
-  /** FCVTN(2); FCVTXN(2) when odd (round to odd, whatever FPCR.RMode), its scalar form when q < 0. */
-  function vfcvtn(d: number, n: number, q: number, fpcr: number, odd = 0): void {
+  /**
+   * FCVTN(2) double to single; FCVTXN(2) when odd (round to odd, whatever FPCR.RMode), its scalar
+   * form when q < 0; half: FCVTN(2) single to half (FPCR.RMode; FPCR.AHP: the alternative format,
+   * where NaNs become zeros, infinities and overflows +-131008, all three Invalid Operations).
+   */
+  function vfcvtn(d: number, n: number, q: number, fpcr: number, odd = 0, half = 0, S?: Int32Array): void {
     for (let i = 0; i < 16; i++) O8[i] = q < 0 ? 0 : V8[d * 16 + i];
+    if (half) {
+      const alt = fpcr & (1 << 26);
+      for (let i = 0; i < 4; i++) {
+        const a = F32[n * 4 + i], o = (q ? 4 : 0) + i;
+        if (alt) {
+          const x = a !== a ? (U32[n * 4 + i] >>> 16) & 0x8000 | 0x10000 : toHalf(a, (fpcr >>> 22) & 3, 1);
+          O16[o] = x;
+          if (S) { if (x & 0x10000) S[4] |= 1; else { const res = halfToNum(x & 0xffff, 1); if (res !== a) S[4] |= 16 | (Math.abs(a) < 2 ** -14 ? 8 : 0); } }
+        } else if (a !== a) {
+          const x = U32[n * 4 + i];
+          if (S && !(x & 0x400000)) S[4] |= 1;
+          O16[o] = fpcr & (1 << 25) ? 0x7e00 : ((x >>> 16) & 0x8000) | 0x7e00 | ((x >>> 13) & 0x1ff);
+        } else {
+          O16[o] = numToHalf(a, (fpcr >>> 22) & 3);
+          if (S) narrowFlags(S, a, halfToNum(O16[o]), true);
+        }
+      }
+      if (!q) for (let i = 8; i < 16; i++) O8[i] = 0;
+      finish(d, 1);
+      return;
+    }
     for (let i = 0; i < (q < 0 ? 1 : 2); i++) {
       const a = F64[n * 2 + i], o = (q > 0 ? 2 : 0) + i;
       if (a !== a) {
         const hi = U32[n * 4 + i * 2 + 1], lo = U32[n * 4 + i * 2];
+        if (S && !(hi & 0x80000)) S[4] |= 1;
         O32[o] = fpcr & (1 << 25) ? 0x7fc00000 : ((hi & 0x80000000) | 0x7fc00000 | ((hi & 0x7ffff) << 3) | (lo >>> 29)) >>> 0;
       } else if (odd) {
         // round to nearest, step back toward zero if that rounded away (an overflow to infinity
@@ -803,6 +916,7 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
         if (mode && Number.isFinite(a) && a !== 0) { const [m, e] = exactParts(a); OF32[o] = roundScaled(m, e, 24, -149, mode); }
         else OF32[o] = a;
       }
+      if (S && a === a) narrowFlags(S, a, OF32[o], false);
     }
     if (q <= 0) for (let i = 8; i < 16; i++) O8[i] = 0;
     finish(d, 1);
@@ -881,7 +995,7 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
   }
 
   const T = new Int32Array(2);
-  const { f2i, frint, f2ix } = fpHelpersLocal(T);
+  const { f2i, frint, f2ix, fpx, fpx3, halfToNum, numToHalf, toHalf } = fpHelpersLocal(T);
   return {
     v3, s3, v2, s2, vp, vred, vlong, vwide, vmull, vqdmull, vxtn, vhn, vaddlp, vshift, vshrn, vshll, vrev, vperm, vext, vtbl, vdup, vdupg, vins, zeroAbove, vinsg, vimm,
     vf3, sf3, vfp, vfred, vf2, vcvt, vfcvtl, vfcvtn, ldstm, ldsts,
@@ -891,10 +1005,16 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
   };
 }
 
-import { fma64, fma32, roundScaled, fpHelpers, frnd, exactFma, exactParts } from './fphelp.js';
+import { fma64, fma32, roundScaled, fpHelpers, frnd, exactFma, exactParts, fpFlags } from './fphelp.js';
 type F2I = (x: number, mode: number, signed: number, sf: number) => number;
-function fpHelpersLocal(T: Int32Array): { f2i: F2I; frint: (x: number, mode: number, fpcr: number) => number; f2ix: (S: Int32Array, x: number, mode: number, signed: number, sf: number) => number } {
-  const h = fpHelpers(T, new Uint8Array(512)) as { f2i: F2I; frint: (x: number, mode: number, fpcr: number) => number; f2ix: (S: Int32Array, x: number, mode: number, signed: number, sf: number) => number };
-  return { f2i: h.f2i, frint: h.frint, f2ix: h.f2ix };
+interface LocalFp {
+  f2i: F2I; frint: (x: number, mode: number, fpcr: number) => number; f2ix: (S: Int32Array, x: number, mode: number, signed: number, sf: number) => number;
+  fpx: (S: Int32Array, op: number, a: number, b: number, r: number, ty: number) => void;
+  fpx3: (S: Int32Array, a: number, b: number, c: number, r: number, ty: number) => void;
+  halfToNum: (h: number, alt?: number) => number; numToHalf: (x: number, mode?: number, alt?: number) => number;
+  toHalf: (x: number, mode: number, alt: number) => number;
+}
+function fpHelpersLocal(T: Int32Array): LocalFp {
+  return fpHelpers(T, new Uint8Array(512)) as unknown as LocalFp;
 }
 export { ONES };

@@ -2,7 +2,7 @@
 // FPSR is compared too: the cumulative exception flags of scalar FP are computed (see README).
 import { describe, expect, it } from 'vitest';
 import { HAVE_CROSS } from './harness.js';
-import { arith, conv, fmaSingles, gen } from './gen/fp.js';
+import { arith, conv, fmaSingles, gen, halfConv } from './gen/fp.js';
 import { runDiff } from './diff.js';
 
 describe.skipIf(!HAVE_CROSS)('scalar floating point vs qemu-aarch64', () => {
@@ -24,5 +24,11 @@ describe.skipIf(!HAVE_CROSS)('scalar floating point vs qemu-aarch64', () => {
   });
   it('default-NaN mode (FPCR.DN)', () => {
     expect(runDiff(gen(300, arith), 23, { fpcr: 1 << 25 }).mismatches).toEqual([]);
+  });
+  it('FCVT between half and single/double on edge values, IEEE and alternative (FPCR.AHP) half format (4 x 200 cases)', () => {
+    expect(runDiff(gen(200, halfConv), 80, {}).mismatches).toEqual([]);
+    expect(runDiff(gen(200, halfConv), 81, { fpcr: 1 << 26 }).mismatches).toEqual([]);
+    expect(runDiff(gen(200, halfConv), 82, { fpcr: (1 << 26) | (3 << 22) }).mismatches).toEqual([]);
+    expect(runDiff(gen(200, halfConv), 83, { fpcr: (1 << 26) | (1 << 25) | (2 << 22) }).mismatches).toEqual([]);
   });
 });

@@ -1,44 +1,45 @@
-// Differential tests of AdvSIMD against qemu-aarch64 (random lanes). FPSR is compared only where a
-// test says so (integer saturation: QC); AdvSIMD FP flags are not computed (README).
+// Differential tests of AdvSIMD against qemu-aarch64 (random lanes). FPSR is compared everywhere: QC
+// of the saturating integer operations and the cumulative FP exception flags (each program writes
+// FPSR first, so its blocks are translated with FPSR tracking on).
 import { describe, expect, it } from 'vitest';
 import { HAVE_CROSS } from './harness.js';
-import { intOps, scalarOps, fpVec, fmlaSingles, regShifts, satScalar, ldst, recip, dmulh, gen, satShiftImm, pmul, dmull, uestimate, fmulx, recpxCvtxn } from './gen/simd.js';
+import { intOps, scalarOps, fpVec, fmlaSingles, regShifts, satScalar, ldst, recip, dmulh, gen, satShiftImm, pmul, dmull, uestimate, fmulx, recpxCvtxn, halfCvt, fpFlags } from './gen/simd.js';
 import { runDiff } from './diff.js';
 import { AddressSpace, PERM_R, PERM_X } from '@elfbox/cpu';
 import { createA64Cpu } from '../src/index.js';
 
 describe.skipIf(!HAVE_CROSS)('AdvSIMD vs qemu-aarch64', () => {
   it('integer vector operations (1000 cases)', () => {
-    expect(runDiff(gen(1000, intOps), 31, { ignoreFpsr: true }).mismatches).toEqual([]);
+    expect(runDiff(gen(1000, intOps), 31, {}).mismatches).toEqual([]);
   });
   it('scalar AdvSIMD forms (500 cases)', () => {
-    expect(runDiff(gen(500, scalarOps), 32, { ignoreFpsr: true }).mismatches).toEqual([]);
+    expect(runDiff(gen(500, scalarOps), 32, {}).mismatches).toEqual([]);
   });
   it('floating-point vector operations (800 cases)', () => {
-    expect(runDiff(gen(800, fpVec), 33, { ignoreFpsr: true }).mismatches).toEqual([]);
+    expect(runDiff(gen(800, fpVec), 33, {}).mismatches).toEqual([]);
   });
   it('floating-point vector operations under FPCR rounding modes (3 x 150 cases)', () => {
-    for (const mode of [1, 2, 3]) expect(runDiff(gen(150, fpVec), 35 + mode, { ignoreFpsr: true, fpcr: mode << 22 }).mismatches).toEqual([]);
+    for (const mode of [1, 2, 3]) expect(runDiff(gen(150, fpVec), 35 + mode, { fpcr: mode << 22 }).mismatches).toEqual([]);
   });
   it('FMLA/FMLS .2d on lanes widened from singles (exact products; 200 cases)', () => {
-    expect(runDiff(gen(200, fmlaSingles), 47, { ignoreFpsr: true }).mismatches).toEqual([]);
+    expect(runDiff(gen(200, fmlaSingles), 47, {}).mismatches).toEqual([]);
   });
   it('saturating and rounding shifts by register: SQSHL UQSHL SRSHL URSHL SQRSHL UQRSHL (400 cases)', () => {
-    expect(runDiff(gen(400, regShifts), 48, { ignoreFpsr: true }).mismatches).toEqual([]);
+    expect(runDiff(gen(400, regShifts), 48, {}).mismatches).toEqual([]);
   });
   it('FPSR.QC after saturating integer operations (FPSR compared; 600 + 200 + 200 + 200 cases)', () => {
     const cases = [...gen(600, intOps), ...gen(200, regShifts), ...gen(200, dmulh), ...gen(200, satScalar)];
     expect(runDiff(cases, 50, {}).mismatches).toEqual([]);
   });
   it('structure and register loads/stores (600 cases)', () => {
-    expect(runDiff(gen(600, ldst), 34, { ignoreFpsr: true }).mismatches).toEqual([]);
+    expect(runDiff(gen(600, ldst), 34, {}).mismatches).toEqual([]);
   });
   it('FRECPE/FRSQRTE/FRECPS/FRSQRTS (500 cases, plus 3 x 100 under the rounding modes)', () => {
-    expect(runDiff(gen(500, recip), 39, { ignoreFpsr: true }).mismatches).toEqual([]);
-    for (const mode of [1, 2, 3]) expect(runDiff(gen(100, recip), 39 + mode, { ignoreFpsr: true, fpcr: mode << 22 }).mismatches).toEqual([]);
+    expect(runDiff(gen(500, recip), 39, {}).mismatches).toEqual([]);
+    for (const mode of [1, 2, 3]) expect(runDiff(gen(100, recip), 39 + mode, { fpcr: mode << 22 }).mismatches).toEqual([]);
   });
   it('SQDMULH/SQRDMULH vector, scalar, by element (400 cases)', () => {
-    expect(runDiff(gen(400, dmulh), 45, { ignoreFpsr: true }).mismatches).toEqual([]);
+    expect(runDiff(gen(400, dmulh), 45, {}).mismatches).toEqual([]);
   });
 
   // issue #4 forms; the integer ones compare FPSR (QC)
@@ -55,12 +56,28 @@ describe.skipIf(!HAVE_CROSS)('AdvSIMD vs qemu-aarch64', () => {
     expect(runDiff(gen(300, uestimate), 63, {}).mismatches).toEqual([]);
   });
   it('FMULX vector, scalar, by element (400 cases, plus 3 x 100 under the rounding modes)', () => {
-    expect(runDiff(gen(400, fmulx), 64, { ignoreFpsr: true }).mismatches).toEqual([]);
-    for (const mode of [1, 2, 3]) expect(runDiff(gen(100, fmulx), 64 + mode, { ignoreFpsr: true, fpcr: mode << 22 }).mismatches).toEqual([]);
+    expect(runDiff(gen(400, fmulx), 64, {}).mismatches).toEqual([]);
+    for (const mode of [1, 2, 3]) expect(runDiff(gen(100, fmulx), 64 + mode, { fpcr: mode << 22 }).mismatches).toEqual([]);
   });
   it('FRECPX, FCVTXN/FCVTXN2 vector and scalar (400 cases, plus 3 x 100 under the rounding modes)', () => {
-    expect(runDiff(gen(400, recpxCvtxn), 68, { ignoreFpsr: true }).mismatches).toEqual([]);
-    for (const mode of [1, 2, 3]) expect(runDiff(gen(100, recpxCvtxn), 68 + mode, { ignoreFpsr: true, fpcr: mode << 22 }).mismatches).toEqual([]);
+    expect(runDiff(gen(400, recpxCvtxn), 68, {}).mismatches).toEqual([]);
+    for (const mode of [1, 2, 3]) expect(runDiff(gen(100, recpxCvtxn), 68 + mode, { fpcr: mode << 22 }).mismatches).toEqual([]);
+  });
+
+  // issue #4, part 2: half-precision FCVTL/FCVTN; FPSR flags of AdvSIMD floating point on edge values
+  it('FCVTL/FCVTL2 4H/8H -> 4S, FCVTN/FCVTN2 4S -> 4H/8H (500 cases, plus 3 x 150 under the rounding modes, 150 with FPCR.DN)', () => {
+    expect(runDiff(gen(500, halfCvt), 70, {}).mismatches).toEqual([]);
+    for (const mode of [1, 2, 3]) expect(runDiff(gen(150, halfCvt), 70 + mode, { fpcr: mode << 22 }).mismatches).toEqual([]);
+    expect(runDiff(gen(150, halfCvt), 74, { fpcr: 1 << 25 }).mismatches).toEqual([]);
+  });
+  it('FCVTL/FCVTN half <-> single in the alternative half format, FPCR.AHP (300 cases, plus 2 x 150 with rounding modes and FPCR.DN)', () => {
+    expect(runDiff(gen(300, halfCvt), 79, { fpcr: 1 << 26 }).mismatches).toEqual([]);
+    expect(runDiff(gen(150, halfCvt), 80, { fpcr: (1 << 26) | (1 << 22) }).mismatches).toEqual([]);
+    expect(runDiff(gen(150, halfCvt), 81, { fpcr: (1 << 26) | (1 << 25) | (3 << 22) }).mismatches).toEqual([]);
+  });
+  it('FPSR flags of AdvSIMD FP arithmetic on edge values (800 cases, plus 3 x 200 under the rounding modes)', () => {
+    expect(runDiff(gen(800, fpFlags), 75, {}).mismatches).toEqual([]);
+    for (const mode of [1, 2, 3]) expect(runDiff(gen(200, fpFlags), 75 + mode, { fpcr: mode << 22 }).mismatches).toEqual([]);
   });
 });
 

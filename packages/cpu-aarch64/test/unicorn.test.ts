@@ -20,8 +20,12 @@ describe.skipIf(!available)('differential vs Unicorn', () => {
   it('scalar floating point incl. FPSR (600 cases)', () => {
     expect(runDiff([...F.gen(400, F.arith), ...F.gen(200, F.conv)], 42, { oracle }).mismatches).toEqual([]);
   });
-  it('AdvSIMD (1000 cases)', () => {
+  it('AdvSIMD incl. FPSR (1000 cases)', () => {
     const cases = [...S.gen(450, S.intOps), ...S.gen(150, S.scalarOps), ...S.gen(200, S.fpVec), ...S.gen(200, S.ldst)];
-    expect(runDiff(cases, 43, { oracle, ignoreFpsr: true }).mismatches).toEqual([]);
+    expect(runDiff(cases, 43, { oracle }).mismatches).toEqual([]);
+  });
+  it('AdvSIMD FP flags on edge values, half-precision FCVTL/FCVTN, FRECPE.../FMULX/FCVTXN (FPSR compared; 800 cases)', () => {
+    const cases = [...S.gen(300, S.fpFlags), ...S.gen(200, S.halfCvt), ...S.gen(100, S.recip), ...S.gen(100, S.fmulx), ...S.gen(100, S.recpxCvtxn)];
+    expect(runDiff(cases, 44, { oracle }).mismatches).toEqual([]);
   });
 });

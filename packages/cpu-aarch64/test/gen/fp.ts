@@ -42,3 +42,20 @@ export const fmaSingles = (): string => {
   const cv = r.int(2) ? `\nfcvt d${c}, s${c}` : '';
   return `fcvt d${a}, s${a}\nfcvt d${b}, s${b}${cv}\n${r.pick(['fmadd', 'fmsub', 'fnmadd', 'fnmsub'])} d${r.int(8)}, d${a}, d${b}, d${c}`;
 };
+
+// FCVT between half and single/double on edge values (issue #4: FPCR.AHP too); its own random stream.
+const r6 = new Rng(66);
+const H_EDGE = [0x0001n, 0x03ffn, 0x0400n, 0x7bffn, 0x7c00n, 0xfc00n, 0x7c01n, 0x7e01n, 0xfd55n, 0x8000n, 0x3c00n, 0x7fffn, 0xffffn];
+const S_EDGE = [0x477fe000n, 0x477ff000n, 0x477ff001n, 0x47800000n, 0x33000000n, 0x33000001n, 0x3f801000n, 0x7f800001n, 0x7fc12345n, 0xff800000n,
+  0x47ffe000n, 0x47fff000n, 0x47ffefffn, 0xc7fff001n, 0x48000000n, 0x80000000n, 1n];
+const D_EDGE = [0x40effc0000000000n, 0x40effe0000000000n, 0x40effe0000000001n, 0x40fffe0000000000n, 0x40ffff0000000000n, 0xc0fffeffffffffffn,
+  0x4100000000000000n, 0x3e60000000000000n, 0x3e60000000000001n, 0x7ff0000000000001n, 0x7ff8000000012345n, 0xfff0000000000000n, 1n, 0x3f10040000000000n];
+export const halfConv = (): string => {
+  const n = r6.int(8), d = r6.int(8);
+  switch (r6.int(4)) {
+    case 0: return `ldr w9, =0x${r6.pick(H_EDGE).toString(16)}\nfmov s${n}, w9\nfcvt ${r6.pick(['s', 'd'])}${d}, h${n}`;
+    case 1: return `ldr w9, =0x${r6.pick(S_EDGE).toString(16)}\nfmov s${n}, w9\nfcvt h${d}, s${n}`;
+    case 2: return `ldr x9, =0x${r6.pick(D_EDGE).toString(16)}\nfmov d${n}, x9\nfcvt h${d}, d${n}`;
+    default: return r6.pick([`fcvt h${d}, s${n}`, `fcvt h${d}, d${n}`, `fcvt s${d}, h${n}`, `fcvt d${d}, h${n}`]);
+  }
+};

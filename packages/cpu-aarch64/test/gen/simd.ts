@@ -211,3 +211,66 @@ export const recpxCvtxn = (): string => {
   const cv = pk([`fcvtxn v${v4()}.2s, v${m}.2d`, `fcvtxn2 v${v4()}.4s, v${m}.2d`, `fcvtxn s${v4()}, d${m}`]);
   return `${pre}frecpx ${p}${v4()}, ${p}${n}\n${pre2}${cv}`;
 };
+
+// ---- issue #4, part 2: half-precision FCVTL/FCVTN, FPSR flags of AdvSIMD floating point --------------
+// Their own random stream again (the generators above keep their cases).
+const r5 = new Rng(55);
+const p5 = <T,>(a: readonly T[]): T => r5.pick(a);
+const v5 = () => r5.int(8);
+const set5 = (reg: number, es: 16 | 32 | 64, k: number, val: bigint) =>
+  `ldr ${es === 64 ? 'x' : 'w'}9, =${hex(val)}\nmov v${reg}.${LANE[es]}[${k}], ${es === 64 ? 'x' : 'w'}9\n`;
+/** Half-precision edge values: denormals, the largest finite, infinities, signalling/quiet NaNs with payloads, -0, 1, 1/3
+ *  (0x7c00-0x7fff are normal numbers up to 131008 in the alternative format). */
+const F16_EDGE = [0x0001n, 0x03ffn, 0x0400n, 0x7bffn, 0x7c00n, 0xfc00n, 0x7c01n, 0x7e01n, 0xfd55n, 0x8000n, 0x3c00n, 0x3555n, 0x8001n, 0xfbffn, 0x7fffn];
+/** Singles around half precision's limits (both formats): 65504, the half-way point to 65536 and either side, 2^-14, 2^-24,
+ *  half of 2^-24 and either side, ties at 1 + 2^-11 and 1 + 3 * 2^-11, NaNs, single denormals. */
+const F32_H = [0x477fe000n, 0x477ff000n, 0x477fefffn, 0x477ff001n, 0x47800000n, 0xc77ff000n, 0x38800000n, 0x387fc000n, 0x38000000n, 0x33800000n,
+  0x33000000n, 0x33000001n, 0x32ffffffn, 0x3f801000n, 0x3f803000n, 0x3f801001n, 0xbf803000n, 0x7f800001n, 0x7fc12345n, 0xffa00000n,
+  0x7f800000n, 0xff800000n, 1n, 0x807fffffn, 0x80000000n, 0x3eaaaaabn, 0x38801000n, 0x33c00000n, 0x33a00000n,
+  // and the alternative format's (FPCR.AHP) largest value 131008, the half-way point to 2^17 and either side, 2^17
+  0x47ffe000n, 0x47fff000n, 0x47ffefffn, 0xc7fff001n, 0x48000000n];
+/** Singles/doubles for the flags: F32_EDGE/F64_EDGE plus values whose sums, products and quotients
+ *  overflow, underflow, or are exact (2^127, 2^-126 + ulp, 2^-127, 1.5, 3, 2^-75 ...). */
+const F32_X = [...F32_EDGE, 0x7f000000n, 0x00800001n, 0x00400000n, 0x3fc00000n, 0x40400000n, 0x1a000000n, 0x5f000000n, 0xbf800000n, 0x3f800001n, 0x7f7ffffen, 0x00ffffffn];
+const F64_X = [...F64_EDGE, 0x7fe0000000000000n, 0x0010000000000001n, 0x0008000000000000n, 0x3ff8000000000000n, 0x4008000000000000n,
+  0x2000000000000000n, 0x5ff0000000000000n, 0xbff0000000000000n, 0x3ff0000000000001n, 0x000fffffffffffffn];
+const fp5 = (reg: number, es: 32 | 64, k: number) => (r5.int(4) ? set5(reg, es, k, p5(es === 32 ? F32_X : F64_X)) : '');
+
+/** FCVTL/FCVTL2 (4H/8H -> 4S) and FCVTN/FCVTN2 (4S -> 4H/8H) on half and single edge values. */
+export const halfCvt = (): string => {
+  const n = v5(), m = v5();
+  let pre = '';
+  for (let k = 0, c = r5.int(4); k < c; k++) pre += set5(n, 16, r5.int(8), p5(F16_EDGE));
+  for (let k = 0, c = r5.int(4); k < c; k++) pre += set5(m, 32, r5.int(4), p5(F32_H));
+  const l = r5.int(2) ? `fcvtl v${v5()}.4s, v${n}.4h` : `fcvtl2 v${v5()}.4s, v${n}.8h`;
+  const c = r5.int(2) ? `fcvtn v${v5()}.4h, v${m}.4s` : `fcvtn2 v${v5()}.8h, v${m}.4s`;
+  // a round trip too: the converted halves back to singles
+  const d = v5();
+  return `${pre}${l}\n${c}\n${r5.int(3) ? '' : `fcvtn v${d}.4h, v${n}.4s\nfcvtl v${v5()}.4s, v${d}.4h\n`}`.trimEnd();
+};
+
+/** AdvSIMD FP arithmetic on edge values, for the FPSR flags: three-same, by element, scalar, pairwise,
+ *  across lanes, unary, compares, estimates and steps, FCVTL/FCVTN/FCVTXN. */
+export const fpFlags = (): string => {
+  const t = p5(['2s', '4s', '2d']), es = t === '2d' ? 64 : 32, p = es === 64 ? 'd' : 's', L = 128 / es;
+  const n = v5(), m = v5(), d = v5();
+  let pre = '';
+  for (let k = 0, c = 1 + r5.int(3); k < c; k++) pre += fp5(n, es, r5.int(L));
+  for (let k = 0, c = 1 + r5.int(3); k < c; k++) pre += fp5(m, es, r5.int(L));
+  if (r5.int(3) === 0) pre += fp5(d, es, r5.int(L));
+  switch (r5.int(8)) {
+    case 0: case 1: return `${pre}${p5(['fadd', 'fsub', 'fmul', 'fdiv', 'fmulx', 'fabd', 'fmla', 'fmls', 'frecps', 'frsqrts', 'fmax', 'fmin', 'fmaxnm', 'fminnm'])} v${d}.${t}, v${n}.${t}, v${m}.${t}`;
+    case 2: return `${pre}${p5(['faddp', 'fmaxp', 'fminp', 'fmaxnmp', 'fminnmp'])} v${d}.${t}, v${n}.${t}, v${m}.${t}\n${p5(['faddp', 'fmaxp', 'fminnmp'])} ${p}${v5()}, v${m}.2${p}`;
+    case 3: return `${pre}${p5(['fcmeq', 'fcmge', 'fcmgt', 'facge', 'facgt'])} v${d}.${t}, v${n}.${t}, v${m}.${t}\n${p5(['fcmeq', 'fcmgt', 'fcmge', 'fcmle', 'fcmlt'])} v${v5()}.${t}, v${m}.${t}, #0.0`;
+    case 4: return `${pre}${p5(['fsqrt', 'frintn', 'frintp', 'frintm', 'frintz', 'frinta', 'frinti', 'frintx', 'frecpe', 'frsqrte', 'fabs', 'fneg'])} v${d}.${t}, v${n}.${t}`;
+    case 5: return `${pre}${p5(['fmul', 'fmla', 'fmls', 'fmulx'])} v${d}.${t}, v${n}.${t}, v${m}.${p}[${r5.int(L)}]\n`
+      + `${p5(['fmul', 'fmla', 'fmls', 'fmulx'])} ${p}${v5()}, ${p}${n}, v${m}.${p}[${r5.int(L)}]`;
+    case 6: return `${pre}${p5(['fabd', 'fmulx', 'frecps', 'frsqrts', 'fcmeq', 'fcmge', 'facgt'])} ${p}${d}, ${p}${n}, ${p}${m}\n`
+      + `${p5(['frecpe', 'frsqrte', 'frecpx', 'fcmle', 'fcmeq'])} ${p}${v5()}, ${p}${m}${''}`.replace(/(fcmle|fcmeq) (\w+), (\w+)$/, '$1 $2, $3, #0.0');
+    default: {
+      if (es === 32) return `${pre}${p5(['fmaxv', 'fminv', 'fmaxnmv', 'fminnmv'])} s${d}, v${n}.4s\nfcvtl${r5.int(2) ? '2' : ''} v${v5()}.2d, v${m}.${r5.int(2) ? '4s' : '2s'}`.replace(/fcvtl2 (v\d\.2d), (v\d)\.2s/, 'fcvtl2 $1, $2.4s').replace(/fcvtl (v\d\.2d), (v\d)\.4s/, 'fcvtl $1, $2.2s');
+      return `${pre}${p5(['fcvtn', 'fcvtn2', 'fcvtxn', 'fcvtxn2'])} v${d}.${r5.int(2) ? '2s' : '4s'}, v${n}.2d`.replace(/(fcvtx?n) (v\d)\.4s/, '$1 $2.2s').replace(/(fcvtx?n2) (v\d)\.2s/, '$1 $2.4s')
+        + `\nfcvtxn s${v5()}, d${m}`;
+    }
+  }
+};
