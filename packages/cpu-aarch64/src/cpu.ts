@@ -168,7 +168,7 @@ export class A64Cpu implements Cpu {
     this.S[4] = s.fpsr | 0;
     this.setTls(s.tpidr);
     this.V8.set(s.v.subarray(0, 512));
-    this.syncRmode();
+    this.syncFpcr();
   }
   invalidate(addr: number, len: number): void {
     if (len <= 0) return;
@@ -183,12 +183,14 @@ export class A64Cpu implements Cpu {
     this.tcache?.flush();
   }
 
-  /** FPCR.RMode the cached translations assume; a change drops them all. */
+  /** FPCR.RMode and FPCR.FZ the translations assume; a change of either drops them all. */
   private rmode = 0;
-  private syncRmode(): void {
-    const m = (this.S[3] >>> 22) & 3;
-    if (m === this.rmode) return;
+  private fz = false;
+  private syncFpcr(): void {
+    const m = (this.S[3] >>> 22) & 3, z = ((this.S[3] >>> 24) & 1) !== 0;
+    if (m === this.rmode && z === this.fz) return;
     this.rmode = m;
+    this.fz = z;
     this.dropAll();
   }
   /** Whether blocks compute FPSR cumulative flags (on after the first mrs/msr of FPSR). */
@@ -266,7 +268,7 @@ export class A64Cpu implements Cpu {
           if (!ok) { this.instructions += done; return { kind: 'yield' }; }
           continue;
         }
-        if (blk.fpcrWrite) { this.syncRmode(); blk = null; }
+        if (blk.fpcrWrite) { this.syncFpcr(); blk = null; }
         pc = next;
       }
     } catch (e) {
@@ -352,7 +354,7 @@ export class A64Cpu implements Cpu {
 
   /** What a translation's source depends on besides the guest words. */
   private variant(hot: boolean): number {
-    return (hot ? 1 : 0) | (this.rmode << 1) | (this.fpsrTrack ? 8 : 0);
+    return (hot ? 1 : 0) | (this.rmode << 1) | (this.fpsrTrack ? 8 : 0) | (this.fz ? 16 : 0);
   }
 
   /** Installs a block from a cache entry (as translateNew would have made it). */
@@ -407,7 +409,7 @@ export class A64Cpu implements Cpu {
       return blk; // not cached: the page may be mapped later
     }
     this.translations++;
-    const t = new Tx(pc, this.rmode, this.fpsrTrack, !hot);
+    const t = new Tx(pc, this.rmode, this.fpsrTrack, !hot, this.fz);
     let cur = pc;
     let illegalAt = -1, detail = '';
     for (;;) {

@@ -80,7 +80,8 @@ export class Tx {
    * exits), so only code that runs gets translated and compiled; the Cpu translates the block
    * again as a superblock (skips, side exits, loops) once it has run often (cpu.ts HOT).
    */
-  constructor(readonly start: number, readonly rmode = 0, readonly fpsr = false, readonly cold = false) { this.g.compact = cold; }
+  /** fz: FPCR.FZ (flush-to-zero) is set: the translation must flush denormal inputs and results. */
+  constructor(readonly start: number, readonly rmode = 0, readonly fpsr = false, readonly cold = false, readonly fz = false) { this.g.compact = cold; }
   /** In a cold block, a conditional branch ends the block: the fall-through is the second exit. */
   endCold(next: number): boolean {
     if (!this.cold) return false;
