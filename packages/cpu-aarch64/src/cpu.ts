@@ -422,7 +422,7 @@ export class A64Cpu implements Cpu {
       const g = t.g;
       const mark = g.lines.length;
       const pend = g.pend ? { ...g.pend } : null;
-      const cx8 = g.constX8, nzd = g.nzDirty, fs = g.flagsSet, fl = g.flagsLiveIn;
+      const cx8 = g.constX8, nzd = g.nzDirty, fs = g.flagsSet, fl = g.flagsLiveIn, pfd = g.pfDone, sd = g.skipDepth;
       let ended: boolean;
       try {
         t.inInsn = true;
@@ -433,7 +433,7 @@ export class A64Cpu implements Cpu {
         // a translator bug must not escape run(): it becomes an illegal-instruction stop
         const e = err instanceof Undef ? err : new Undef(`internal translator error: ${(err as Error)?.message ?? err}`);
         g.lines.length = mark;
-        g.pend = pend; g.constX8 = cx8; g.nzDirty = nzd; g.flagsSet = fs; g.flagsLiveIn = fl;
+        g.pend = pend; g.constX8 = cx8; g.nzDirty = nzd; g.flagsSet = fs; g.flagsLiveIn = fl; g.pfDone = pfd; g.skipDepth = sd;
         if (cur === pc) { illegalAt = cur; detail = e.detail; break; }
         t.branch(cur);
         break;

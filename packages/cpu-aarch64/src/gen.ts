@@ -55,6 +55,13 @@ export class Gen {
   /** An exit or a possibly-faulting access came before the first flag setter (loop blocks then
    *  need NZCV materialised at the back-edge). */
   exitBeforeSet = false;
+  /** Open skip bodies (if-bodies) around the code being emitted (Tx.openSkip/closeSkip). */
+  skipDepth = 0;
+  /**
+   * A `@@PF@@` (NZCV pending from the back-edge, computed) was emitted outside any skip body: on
+   * every path after it `pf` is 0, so later faultable operations need no check of their own.
+   */
+  pfDone = false;
   /** Flags were modified (nz must be written back). */
   nzDirty = false;
   /** x8 holds this constant at this point of the block (for binding svc handlers). */
@@ -135,7 +142,10 @@ export class Gen {
 
   /** Ensures the `nz` local holds the architectural flags. */
   materialize(): void {
-    if (!this.flagsSet) { this.exitBeforeSet = true; this.emit('@@PF@@'); }
+    if (!this.flagsSet) {
+      this.exitBeforeSet = true;
+      if (!this.pfDone) { this.emit('@@PF@@'); if (this.skipDepth === 0) this.pfDone = true; }
+    }
     const p = this.pend;
     if (!p || p.mat) return;
     p.mat = true;

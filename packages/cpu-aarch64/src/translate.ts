@@ -51,6 +51,7 @@ export class Tx {
   skipVars = 0;
   openSkip(target: number, cond: string): void {
     this.g.emit(`if(!(${cond})){`);
+    this.g.skipDepth++;
     this.skips.push(target);
     this.skipStart.push(this.n + 1);
   }
@@ -60,6 +61,7 @@ export class Tx {
     if (!bodyEnded) g.materialize();
     const len = this.n - this.skipStart.pop()!;
     g.emit(len > 0 ? `}else{s${this.skipVars++}=${len};}` : '}');
+    g.skipDepth--;
     g.pend = null; // both paths now have NZCV in nz (materialised at the branch and at the body end)
     g.constX8 = undefined;
     return this.skips.pop()!;

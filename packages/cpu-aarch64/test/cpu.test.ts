@@ -210,6 +210,36 @@ describe.skipIf(!HAVE_CROSS)('aarch64 Cpu', () => {
     }
   });
 
+  it('gives a fault in a loop block, before its first flag setter, the previous iteration\'s NZCV', () => {
+    // Faults in the 3rd iteration (x2 reaches the unmapped 0x50000); NZCV must be the 2nd
+    // iteration's subs (9 - 1: C), not the 0b1111 set before the loop. Loop 1: a load in an
+    // if-body first (NZCV is then made exact at every back-edge); loop 2: two loads, the fault in
+    // the second (NZCV is computed from the back-edge's operands before the first load only).
+    const loops = [
+      { src: 'msr nzcv, x9\n1: cbz x5, 2f\nldr x6, [x1]\n2: ldr x7, [x2]\nadd x2, x2, x3\nsubs x4, x4, #1\nb.ne 1b\nbrk #0', pc: CODE + 12, x5: [0n, 1n] },
+      { src: 'msr nzcv, x9\n1: ldr x6, [x1]\nldr x7, [x2]\nadd x2, x2, x3\nsubs x4, x4, #1\nb.ne 1b\nbrk #0', pc: CODE + 8, x5: [0n] },
+    ];
+    // translated hot at once: each loop with its if-body is one JS loop
+    const was = A64Cpu.tiered;
+    A64Cpu.tiered = false;
+    try {
+      for (const l of loops) {
+        for (const x5 of l.x5) {
+          for (const budget of [1, 4, 1e6]) {
+            const { cpu } = setup(l.src);
+            cpu.setReg(9, 0xf0000000n); cpu.setReg(5, x5); cpu.setReg(1, BigInt(DATA)); cpu.setReg(2, BigInt(DATA + 0x10000 - 16));
+            cpu.setReg(3, 8n); cpu.setReg(4, 10n);
+            let r;
+            while ((r = cpu.run(budget)).kind === 'budget');
+            expect(r).toEqual({ kind: 'fault', pc: l.pc, addr: DATA + 0x10000, access: 'r', mapped: false });
+            expect(cpu.getReg(4)).toBe(8n);
+            expect((cpu.getState() as A64State).nzcv >>> 28).toBe(0b0010);
+          }
+        }
+      }
+    } finally { A64Cpu.tiered = was; }
+  });
+
   it('runs a loop that stays in one block as a JS loop, counting instructions and honouring the budget', () => {
     const { cpu } = setup('mov x0, #0\nmov x1, #0\n1: add x0, x0, #1\nadd x1, x1, x0\ncmp x0, #1000\nb.ne 1b\nbrk #0');
     expect(cpu.run(1e6)).toMatchObject({ kind: 'breakpoint' });
