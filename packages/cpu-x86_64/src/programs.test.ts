@@ -42,6 +42,19 @@ describe('static programs give native output', () => {
       });
     }
   }
+  // gcc -Ofast links crtfastmath.o, whose start-up sets MXCSR.FTZ and DAZ: the program computes
+  // on denormals (see fastmath.c) and prints bit patterns that differ without FTZ/DAZ.
+  for (const hot of [undefined, 2]) {
+    it(`fastmath (gcc -Ofast: FTZ and DAZ set by crtfastmath${hot ? ', regions after 2 dispatches' : ''})`, () => {
+      const exe = buildC('fastmath', readFileSync(dir + 'fastmath.c', 'utf8'), 'gcc', ['-Ofast']);
+      const native = execFileSync(exe, ['a1', 'b2'], { encoding: 'utf8' });
+      expect(native).toMatch(/^mxcsr ftz=1 daz=1\nhalvings 1023 127\n/);
+      const r = runStatic(exe, [exe, 'a1', 'b2'], 2e9, hot ? { hot } : {});
+      expect(r.stop).toBeNull();
+      expect(r.stdout).toBe(native);
+      expect(r.status).toBe(0);
+    });
+  }
   // Regions (hot blocks retranslated together with their successors, off by default) on every
   // block that runs twice: the same programs must still give native output.
   for (const name of PROGRAMS) {

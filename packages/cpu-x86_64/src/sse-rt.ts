@@ -534,10 +534,58 @@ function rounded(c: Xc, k: number, a: number, b: number, single: boolean): numbe
     else if (rcv === 2 && sg > 0) v = up(r);
     else if (rcv === 3) { if (sg < 0 && r > 0) v = down(r); else if (sg > 0 && r < 0) v = up(r); }
   }
-  // Overflow when the directed step left the finite range; tininess is judged after rounding.
+  // Overflow when the directed step left the finite range; tininess is judged after rounding
+  // (float32: to 24 bits with an unbounded exponent, from the double d and its error's sign).
   if (!isFinite(v)) c.mxcsr |= OE;
-  else if (Math.abs(v) < (single ? MIN_NORMAL32 : MIN_NORMAL64)) c.mxcsr |= UE;
+  else if (single ? Math.abs(d) < MIN_NORMAL32 && tiny32(d, k === 2 ? 0 : errSign(k, a, b, d), rcv) : Math.abs(v) < MIN_NORMAL64) c.mxcsr |= UE;
   return v;
+}
+/** Whether x = d + (an error of sign se) is tiny in float32: below the smallest normal after rounding
+ *  to 24 bits with an unbounded exponent per rcv (2^-126 * (1 - 2^-25) is the round-to-nearest
+ *  midpoint below it, with ties to the even 2^-126; 2^-126 * (1 - 2^-24) the largest 24-bit value below). */
+function tiny32(d: number, se: number, rcv: number): boolean {
+  const ad = Math.abs(d);
+  if (ad >= MIN_NORMAL32) return false;
+  const neg = d < 0, s = neg ? -se : se; // sign of |x| - |d|
+  if (rcv === 0) { const T = MIN_NORMAL32 * (1 - 2 ** -25); return !(ad > T || (ad === T && s >= 0)); }
+  const away = (rcv === 2 && !neg) || (rcv === 1 && neg);
+  if (!away) return true;
+  const T = MIN_NORMAL32 * (1 - 2 ** -24);
+  return !(ad > T || (ad === T && s > 0));
+}
+// MXCSR.FTZ (bit 15) and DAZ (bit 6). FTZ (with underflow masked): a tiny result (the
+// condition that raises UE, or any denormal result, exact or not) becomes a zero of its sign and
+// sets UE and PE. DAZ: denormal source operands are zeros of their sign (so no DE). Both are
+// handled in the helpers only: the translator's inline fast paths never see a denormal operand or
+// a tiny result (they leave for the helper), so code without FTZ/DAZ pays one mask test per call.
+const DAZ = 0x40, FTZ = 0x8000, UM = 0x800;
+const dz64 = (x: number) => (x !== 0 && x < MIN_NORMAL64 && x > -MIN_NORMAL64 ? (x < 0 ? -0 : 0) : x);
+const dz32 = (x: number) => (x !== 0 && x < MIN_NORMAL32 && x > -MIN_NORMAL32 ? (x < 0 ? -0 : 0) : x);
+/** FTZ on a float64 (single=false) or float32 result; ue: whether computing it raised UE. */
+function ftz(c: Xc, v: number, ue: boolean, single: boolean): number {
+  if (ue || (v !== 0 && Math.abs(v) < (single ? MIN_NORMAL32 : MIN_NORMAL64))) { c.mxcsr |= UE | PE; return v < 0 || Object.is(v, -0) ? -0 : 0; }
+  return v;
+}
+/** rounded with FTZ applied to its result (callers test FTZ | UM first: the common path stays a direct call). */
+function roundedFtz(c: Xc, k: number, a: number, b: number, single: boolean): number {
+  const m = c.mxcsr;
+  c.mxcsr = m & ~UE;
+  const v = rounded(c, k, a, b, single);
+  const ue = (c.mxcsr & UE) !== 0;
+  c.mxcsr |= m & UE;
+  return v === v ? ftz(c, v, ue, single) : v;
+}
+const ftzOn = (c: Xc) => (c.mxcsr & (FTZ | UM)) === (FTZ | UM);
+/** DAZ for a lane-wise op on registers d (written) and s: flushes d's lanes 0..lanes-1 in place and
+ *  returns the index of a source with its lanes flushed (s itself when d or scratch, else a copy in slot 16). */
+function dazLanes(c: Xc, d: number, s: number, lanes: number, single: boolean): number {
+  const F = single ? c.XF32 : c.XF64, n = single ? 4 : 2, den = single ? den32 : den64;
+  // (assigned only when flushed: a NaN written through a float view may lose its bits)
+  for (let l = 0; l < lanes; l++) { const v = F[d * n + l]; if (den(v)) F[d * n + l] = v < 0 ? -0 : 0; }
+  if (s === d) return s;
+  if (s < 16) { const X = c.X32; X[64] = X[s * 4]; X[65] = X[s * 4 + 1]; X[66] = X[s * 4 + 2]; X[67] = X[s * 4 + 3]; s = 16; }
+  for (let l = 0; l < lanes; l++) { const v = F[s * n + l]; if (den(v)) F[s * n + l] = v < 0 ? -0 : 0; }
+  return s;
 }
 function isSnan64(c: Xc, r: number, lane: number): boolean {
   const hi = c.X32[r * 4 + lane * 2 + 1];
@@ -571,23 +619,30 @@ export function exDiv(a: number, b: number, r: number): boolean {
   return r * b === a && exMul(r, b, a);
 }
 
+const fadd = 0, fsub = 1, fmul = 2, fdiv = 3;
 function arith64(c: Xc, d: number, s: number, lanes: number, k: number): void {
+  if (c.mxcsr & DAZ) s = dazLanes(c, d, s, lanes, false);
+  const fz = ftzOn(c);
   for (let l = 0; l < lanes; l++) {
     if (isSnan64(c, d, l) || isSnan64(c, s, l)) c.mxcsr |= IE;
-    if (den64(c.XF64[d * 2 + l]) || den64(c.XF64[s * 2 + l])) c.mxcsr |= DE;
+    const a = c.XF64[d * 2 + l], b = c.XF64[s * 2 + l];
+    // DE: not with a NaN operand, nor for a denormal divided by zero (ZE alone)
+    if ((den64(a) || den64(b)) && a === a && b === b && !(k === fdiv && b === 0)) c.mxcsr |= DE;
     if (nan64(c, d, s, l)) continue;
-    put64(c, d, l, rounded(c, k, c.XF64[d * 2 + l], c.XF64[s * 2 + l], false));
+    put64(c, d, l, fz ? roundedFtz(c, k, a, b, false) : rounded(c, k, a, b, false));
   }
 }
 function arith32(c: Xc, d: number, s: number, lanes: number, k: number): void {
+  if (c.mxcsr & DAZ) s = dazLanes(c, d, s, lanes, true);
+  const fz = ftzOn(c);
   for (let l = 0; l < lanes; l++) {
     if (isSnan32(c, d, l) || isSnan32(c, s, l)) c.mxcsr |= IE;
-    if (den32(c.XF32[d * 4 + l]) || den32(c.XF32[s * 4 + l])) c.mxcsr |= DE;
+    const a = c.XF32[d * 4 + l], b = c.XF32[s * 4 + l];
+    if ((den32(a) || den32(b)) && a === a && b === b && !(k === fdiv && b === 0)) c.mxcsr |= DE;
     if (nan32(c, d, s, l)) continue;
-    put32(c, d, l, rounded(c, k, c.XF32[d * 4 + l], c.XF32[s * 4 + l], true));
+    put32(c, d, l, fz ? roundedFtz(c, k, a, b, true) : rounded(c, k, a, b, true));
   }
 }
-const fadd = 0, fsub = 1, fmul = 2, fdiv = 3;
 export function addsd(c: Xc, d: number, s: number): void { arith64(c, d, s, 1, fadd); }
 export function subsd(c: Xc, d: number, s: number): void { arith64(c, d, s, 1, fsub); }
 export function mulsd(c: Xc, d: number, s: number): void { arith64(c, d, s, 1, fmul); }
@@ -605,6 +660,7 @@ export function subps(c: Xc, d: number, s: number): void { arith32(c, d, s, 4, f
 export function mulps(c: Xc, d: number, s: number): void { arith32(c, d, s, 4, fmul); }
 export function divps(c: Xc, d: number, s: number): void { arith32(c, d, s, 4, fdiv); }
 function minmax64(c: Xc, d: number, s: number, lanes: number, max: boolean): void {
+  if (c.mxcsr & DAZ) s = dazLanes(c, d, s, lanes, false);
   const X = c.X32, F = c.XF64;
   for (let l = 0; l < lanes; l++) {
     const a = F[d * 2 + l], b = F[s * 2 + l];
@@ -615,6 +671,7 @@ function minmax64(c: Xc, d: number, s: number, lanes: number, max: boolean): voi
   }
 }
 function minmax32(c: Xc, d: number, s: number, lanes: number, max: boolean): void {
+  if (c.mxcsr & DAZ) s = dazLanes(c, d, s, lanes, true);
   const X = c.X32, F = c.XF32;
   for (let l = 0; l < lanes; l++) {
     const a = F[d * 4 + l], b = F[s * 4 + l];
@@ -633,18 +690,20 @@ export function minps(c: Xc, d: number, s: number): void { minmax32(c, d, s, 4, 
 export function maxps(c: Xc, d: number, s: number): void { minmax32(c, d, s, 4, true); }
 function sqrt64(c: Xc, d: number, s: number, lanes: number): void {
   for (let l = 0; l < lanes; l++) {
-    const v = c.XF64[s * 2 + l];
+    let v = c.XF64[s * 2 + l];
+    if (c.mxcsr & DAZ) v = dz64(v);
     if (den64(v) && v > 0) c.mxcsr |= DE;
     if (v !== v) { if (isSnan64(c, s, l)) c.mxcsr |= IE; c.X32[d * 4 + l * 2] = c.X32[s * 4 + l * 2]; c.X32[d * 4 + l * 2 + 1] = c.X32[s * 4 + l * 2 + 1] | 0x80000; }
-    else put64(c, d, l, rounded(c, 4, v, 0, false));
+    else put64(c, d, l, ftzOn(c) ? roundedFtz(c, 4, v, 0, false) : rounded(c, 4, v, 0, false));
   }
 }
 function sqrt32(c: Xc, d: number, s: number, lanes: number): void {
   for (let l = 0; l < lanes; l++) {
-    const v = c.XF32[s * 4 + l];
+    let v = c.XF32[s * 4 + l];
+    if (c.mxcsr & DAZ) v = dz32(v);
     if (den32(v) && v > 0) c.mxcsr |= DE;
     if (v !== v) { if (isSnan32(c, s, l)) c.mxcsr |= IE; c.X32[d * 4 + l] = c.X32[s * 4 + l] | 0x400000; }
-    else put32(c, d, l, rounded(c, 4, v, 0, true));
+    else put32(c, d, l, ftzOn(c) ? roundedFtz(c, 4, v, 0, true) : rounded(c, 4, v, 0, true));
   }
 }
 export function sqrtsd(c: Xc, d: number, s: number): void { sqrt64(c, d, s, 1); }
@@ -655,19 +714,30 @@ export function rcpss(c: Xc, d: number, s: number): void { put32(c, d, 0, Math.f
 export function rcpps(c: Xc, d: number, s: number): void { for (let l = 0; l < 4; l++) put32(c, d, l, Math.fround(1 / c.XF32[s * 4 + l])); }
 export function rsqrtss(c: Xc, d: number, s: number): void { put32(c, d, 0, Math.fround(1 / Math.sqrt(c.XF32[s * 4]))); }
 export function rsqrtps(c: Xc, d: number, s: number): void { for (let l = 0; l < 4; l++) put32(c, d, l, Math.fround(1 / Math.sqrt(c.XF32[s * 4 + l]))); }
-export function haddpd(c: Xc, d: number, s: number): void { const F = c.XF64; const a = F[d * 2] + F[d * 2 + 1], b = F[s * 2] + F[s * 2 + 1]; put64(c, d, 0, a); put64(c, d, 1, b); }
-export function hsubpd(c: Xc, d: number, s: number): void { const F = c.XF64; const a = F[d * 2] - F[d * 2 + 1], b = F[s * 2] - F[s * 2 + 1]; put64(c, d, 0, a); put64(c, d, 1, b); }
-export function addsubpd(c: Xc, d: number, s: number): void { const F = c.XF64; put64(c, d, 0, F[d * 2] - F[s * 2]); put64(c, d, 1, F[d * 2 + 1] + F[s * 2 + 1]); }
+// haddpd/hsubpd/addsubpd (and the ps forms below): each lane one rounded op with flags (op64b/op32b).
+/** Two float64 ops k0 on (a0, b0) and k1 on (a1, b1), lanes given as indices into X32 pairs; results to d. */
+function hop64(c: Xc, d: number, k0: number, a0: number, b0: number, k1: number, a1: number, b1: number): void {
+  const X = c.X32;
+  const v = [X[a0], X[a0 + 1], X[b0], X[b0 + 1], X[a1], X[a1 + 1], X[b1], X[b1 + 1]];
+  op64b(c, k0, v[0], v[1], v[2], v[3]); const l0 = B64.lo, h0 = B64.hi;
+  op64b(c, k1, v[4], v[5], v[6], v[7]);
+  X[d * 4] = l0; X[d * 4 + 1] = h0; X[d * 4 + 2] = B64.lo; X[d * 4 + 3] = B64.hi;
+}
+export function haddpd(c: Xc, d: number, s: number): void { hop64(c, d, 0, d * 4, d * 4 + 2, 0, s * 4, s * 4 + 2); }
+export function hsubpd(c: Xc, d: number, s: number): void { hop64(c, d, 1, d * 4, d * 4 + 2, 1, s * 4, s * 4 + 2); }
+export function addsubpd(c: Xc, d: number, s: number): void { hop64(c, d, 1, d * 4, s * 4, 0, d * 4 + 2, s * 4 + 2); }
 
 /** ucomisd/comisd (and the ss forms): returns ZF/PF/CF flags. */
 export function ucomisd(c: Xc, d: number, s: number, signaling = 0): number {
-  const a = c.XF64[d * 2], b = c.XF64[s * 2];
+  let a = c.XF64[d * 2], b = c.XF64[s * 2];
+  if (c.mxcsr & DAZ) { a = dz64(a); b = dz64(b); }
   if ((den64(a) || den64(b)) && a === a && b === b) c.mxcsr |= DE; // a NaN operand takes precedence over DE
   if (a !== a || b !== b) { if (signaling || isSnan64(c, d, 0) || isSnan64(c, s, 0)) c.mxcsr |= IE; return 0x45; }
   return a < b ? 1 : a === b ? 0x40 : 0;
 }
 export function ucomiss(c: Xc, d: number, s: number, signaling = 0): number {
-  const a = c.XF32[d * 4], b = c.XF32[s * 4];
+  let a = c.XF32[d * 4], b = c.XF32[s * 4];
+  if (c.mxcsr & DAZ) { a = dz32(a); b = dz32(b); }
   if ((den32(a) || den32(b)) && a === a && b === b) c.mxcsr |= DE;
   if (a !== a || b !== b) { if (signaling || isSnan32(c, d, 0) || isSnan32(c, s, 0)) c.mxcsr |= IE; return 0x45; }
   return a < b ? 1 : a === b ? 0x40 : 0;
@@ -688,18 +758,20 @@ function cmpPred(a: number, b: number, p: number): boolean {
 const SIGNALING_PRED = [false, true, true, false, false, true, true, false];
 function cmp64(c: Xc, d: number, s: number, lanes: number, p: number): void {
   for (let l = 0; l < lanes; l++) {
-    const x = c.XF64[d * 2 + l], y = c.XF64[s * 2 + l];
+    let x = c.XF64[d * 2 + l], y = c.XF64[s * 2 + l];
+    if (c.mxcsr & DAZ) { x = dz64(x); y = dz64(y); }
     if ((x !== x || y !== y) && (SIGNALING_PRED[p & 7] || isSnan64(c, d, l) || isSnan64(c, s, l))) c.mxcsr |= IE;
-    if (den64(x) || den64(y)) c.mxcsr |= DE;
-    const r = cmpPred(c.XF64[d * 2 + l], c.XF64[s * 2 + l], p) ? -1 : 0;
+    if ((den64(x) || den64(y)) && x === x && y === y) c.mxcsr |= DE; // not with a NaN operand
+    const r = cmpPred(x, y, p) ? -1 : 0;
     c.X32[d * 4 + l * 2] = r; c.X32[d * 4 + l * 2 + 1] = r;
   }
 }
 function cmp32(c: Xc, d: number, s: number, lanes: number, p: number): void {
   for (let l = 0; l < lanes; l++) {
-    const x = c.XF32[d * 4 + l], y = c.XF32[s * 4 + l];
+    let x = c.XF32[d * 4 + l], y = c.XF32[s * 4 + l];
+    if (c.mxcsr & DAZ) { x = dz32(x); y = dz32(y); }
     if ((x !== x || y !== y) && (SIGNALING_PRED[p & 7] || isSnan32(c, d, l) || isSnan32(c, s, l))) c.mxcsr |= IE;
-    if (den32(x) || den32(y)) c.mxcsr |= DE;
+    if ((den32(x) || den32(y)) && x === x && y === y) c.mxcsr |= DE;
     c.X32[d * 4 + l] = cmpPred(x, y, p) ? -1 : 0;
   }
 }
@@ -740,8 +812,10 @@ function toInt(v: number, w: number, mode: number): void {
     S.lo = r | 0; S.hi = 0;
   }
 }
-export function cvtsd2si(c: Xc, s: number, w: number, trunc: number): void { CVT_FLAGS = 0; toInt(c.XF64[s * 2], w, trunc ? 3 : rc(c)); c.mxcsr |= CVT_FLAGS; }
-export function cvtss2si(c: Xc, s: number, w: number, trunc: number): void { CVT_FLAGS = 0; toInt(c.XF32[s * 4], w, trunc ? 3 : rc(c)); c.mxcsr |= CVT_FLAGS; }
+const dzI64 = (c: Xc, v: number) => (c.mxcsr & DAZ ? dz64(v) : v);
+const dzI32 = (c: Xc, v: number) => (c.mxcsr & DAZ ? dz32(v) : v);
+export function cvtsd2si(c: Xc, s: number, w: number, trunc: number): void { CVT_FLAGS = 0; toInt(dzI64(c, c.XF64[s * 2]), w, trunc ? 3 : rc(c)); c.mxcsr |= CVT_FLAGS; }
+export function cvtss2si(c: Xc, s: number, w: number, trunc: number): void { CVT_FLAGS = 0; toInt(dzI32(c, c.XF32[s * 4]), w, trunc ? 3 : rc(c)); c.mxcsr |= CVT_FLAGS; }
 function intToF(lo: number, hi: number, w: number): number {
   if (!w) return lo | 0;
   if (hi === (lo >> 31)) return lo | 0;
@@ -790,6 +864,16 @@ function bigToF32(b: bigint): number {
 }
 /** float64 -> float32 per MXCSR.RC with PE/OE/UE (NaNs handled by the callers). */
 function toF32(c: Xc, v: number): number {
+  const m = c.mxcsr;
+  if (m & DAZ) v = dz64(v);
+  if ((m & (FTZ | UM)) !== (FTZ | UM) || v !== v) return toF32r(c, v);
+  c.mxcsr = m & ~UE;
+  const f = toF32r(c, v);
+  const ue = (c.mxcsr & UE) !== 0;
+  c.mxcsr |= m & UE;
+  return ftz(c, f, ue, true);
+}
+function toF32r(c: Xc, v: number): number {
   if (den64(v)) c.mxcsr |= DE;
   const f = Math.fround(v);
   if (f === v || v !== v) return f;
@@ -800,7 +884,7 @@ function toF32(c: Xc, v: number): number {
     return f;
   }
   c.mxcsr |= PE;
-  if (Math.abs(f) < MIN_NORMAL32) c.mxcsr |= UE;
+  if (tiny32(v, 0, rcv)) c.mxcsr |= UE;
   const below = f < v;
   if (rcv === 1 && !below) return nextDown32(f);
   if (rcv === 2 && below) return nextUp32(f);
@@ -809,25 +893,34 @@ function toF32(c: Xc, v: number): number {
 }
 export function cvtsd2ss(c: Xc, d: number, s: number): void { const v = c.XF64[s * 2]; if (v !== v && isSnan64(c, s, 0)) c.mxcsr |= IE; if (v !== v) c.X32[d * 4] = (c.X32[s * 4 + 1] & 0x80000000) | 0x7fc00000 | ((c.X32[s * 4 + 1] & 0x7ffff) << 3) | (c.X32[s * 4] >>> 29); else c.XF32[d * 4] = toF32(c, v); }
 export function cvtss2sd(c: Xc, d: number, s: number): void {
-  const v = c.XF32[s * 4];
+  let v = c.XF32[s * 4];
+  if (c.mxcsr & DAZ) v = dz32(v);
   if (isSnan32(c, s, 0)) c.mxcsr |= IE;
   else if (den32(v)) c.mxcsr |= DE;
   if (v !== v) { const x = c.X32[s * 4]; c.X32[d * 4 + 1] = (x & 0x80000000) | 0x7ff80000 | ((x & 0x3fffff) >>> 3); c.X32[d * 4] = x << 29; }
   else c.XF64[d * 2] = v;
 }
 export function cvtps2pd(c: Xc, d: number, s: number): void {
-  for (let l = 0; l < 2; l++) { if (isSnan32(c, s, l)) c.mxcsr |= IE; else if (den32(c.XF32[s * 4 + l])) c.mxcsr |= DE; }
+  const daz = (c.mxcsr & DAZ) !== 0;
+  for (let l = 0; l < 2; l++) { if (isSnan32(c, s, l)) c.mxcsr |= IE; else if (!daz && den32(c.XF32[s * 4 + l])) c.mxcsr |= DE; }
   const x0 = c.X32[s * 4], x1 = c.X32[s * 4 + 1];
   for (let l = 0; l < 2; l++) {
     const x = l ? x1 : x0;
-    f32b[0] = 0; i32f[0] = x; const v = f32b[0];
+    f32b[0] = 0; i32f[0] = x; const v = daz ? dz32(f32b[0]) : f32b[0];
     if (v !== v) { c.X32[d * 4 + 2 * l + 1] = (x & 0x80000000) | 0x7ff80000 | ((x & 0x3fffff) >>> 3); c.X32[d * 4 + 2 * l] = x << 29; }
     else c.XF64[d * 2 + l] = v;
   }
 }
 export function cvtpd2ps(c: Xc, d: number, s: number): void {
   for (let l = 0; l < 2; l++) if (isSnan64(c, s, l)) c.mxcsr |= IE;
-  const a = c.XF64[s * 2], b = c.XF64[s * 2 + 1]; put32(c, d, 0, toF32(c, a)); put32(c, d, 1, toF32(c, b)); c.X32[d * 4 + 2] = 0; c.X32[d * 4 + 3] = 0;
+  const X = c.X32, r = [0, 0];
+  for (let l = 0; l < 2; l++) {
+    const v = c.XF64[s * 2 + l], hi = X[s * 4 + 2 * l + 1], lo = X[s * 4 + 2 * l];
+    // a NaN keeps its sign and the top of its payload, quieted (as cvtsd2ss)
+    if (v !== v) r[l] = (hi & 0x80000000) | 0x7fc00000 | ((hi & 0x7ffff) << 3) | (lo >>> 29);
+    else r[l] = bits32(toF32(c, v));
+  }
+  X[d * 4] = r[0]; X[d * 4 + 1] = r[1]; X[d * 4 + 2] = 0; X[d * 4 + 3] = 0;
 }
 export function cvtdq2pd(c: Xc, d: number, s: number): void { const a = c.X32[s * 4], b = c.X32[s * 4 + 1]; c.XF64[d * 2] = a; c.XF64[d * 2 + 1] = b; }
 export function cvtdq2ps(c: Xc, d: number, s: number): void {
@@ -839,16 +932,16 @@ function cvtToDq(c: Xc, d: number, vals: number[], mode: number): void {
   c.mxcsr |= CVT_FLAGS;
   for (let l = 0; l < 4; l++) c.X32[d * 4 + l] = l < r.length ? r[l] : 0;
 }
-export function cvtps2dq(c: Xc, d: number, s: number): void { cvtToDq(c, d, [0, 1, 2, 3].map((l) => c.XF32[s * 4 + l]), rc(c)); }
-export function cvttps2dq(c: Xc, d: number, s: number): void { cvtToDq(c, d, [0, 1, 2, 3].map((l) => c.XF32[s * 4 + l]), 3); }
-export function cvtpd2dq(c: Xc, d: number, s: number): void { cvtToDq(c, d, [c.XF64[s * 2], c.XF64[s * 2 + 1]], rc(c)); }
-export function cvttpd2dq(c: Xc, d: number, s: number): void { cvtToDq(c, d, [c.XF64[s * 2], c.XF64[s * 2 + 1]], 3); }
+export function cvtps2dq(c: Xc, d: number, s: number): void { cvtToDq(c, d, [0, 1, 2, 3].map((l) => dzI32(c, c.XF32[s * 4 + l])), rc(c)); }
+export function cvttps2dq(c: Xc, d: number, s: number): void { cvtToDq(c, d, [0, 1, 2, 3].map((l) => dzI32(c, c.XF32[s * 4 + l])), 3); }
+export function cvtpd2dq(c: Xc, d: number, s: number): void { cvtToDq(c, d, [dzI64(c, c.XF64[s * 2]), dzI64(c, c.XF64[s * 2 + 1])], rc(c)); }
+export function cvttpd2dq(c: Xc, d: number, s: number): void { cvtToDq(c, d, [dzI64(c, c.XF64[s * 2]), dzI64(c, c.XF64[s * 2 + 1])], 3); }
 
 // ---- SSE4.1 rounding --------------------------------------------------------------------------
 // imm bit 2: use MXCSR.RC instead of bits 1:0; bit 3: suppress PE. NaNs: sNaN -> IE, quieted.
 function round32b(c: Xc, x: number, imm: number): number {
   if ((x & 0x7f800000) === 0x7f800000 && (x & 0x7fffff) !== 0) { if (!(x & 0x400000)) c.mxcsr |= IE; return x | 0x400000; }
-  const v = f32of(x), r = Math.fround(roundF(v, imm & 4 ? rc(c) : imm & 3));
+  const v = c.mxcsr & DAZ ? dz32(f32of(x)) : f32of(x), r = Math.fround(roundF(v, imm & 4 ? rc(c) : imm & 3));
   if (r !== v && !(imm & 8)) c.mxcsr |= PE;
   return bits32(r);
 }
@@ -858,7 +951,7 @@ function round64l(c: Xc, d: number, s: number, l: number, imm: number): void {
     if (!(hi & 0x80000)) c.mxcsr |= IE;
     c.X32[d * 4 + 2 * l] = lo; c.X32[d * 4 + 2 * l + 1] = hi | 0x80000; return;
   }
-  const v = c.XF64[s * 2 + l], r = roundF(v, imm & 4 ? rc(c) : imm & 3);
+  const v = c.mxcsr & DAZ ? dz64(c.XF64[s * 2 + l]) : c.XF64[s * 2 + l], r = roundF(v, imm & 4 ? rc(c) : imm & 3);
   if (r !== v && !(imm & 8)) c.mxcsr |= PE;
   c.XF64[d * 2 + l] = r;
 }
@@ -871,27 +964,29 @@ function bits32(v: number): number { if (v !== v) return 0xffc00000 | 0; f32b[0]
 const nanB32 = (x: number) => (x & 0x7f800000) === 0x7f800000 && (x & 0x7fffff) !== 0;
 /** One single-precision op (k as in rounded) on bit images, with x86 NaN propagation and MXCSR flags. */
 function op32b(c: Xc, k: number, a: number, b: number): number {
-  const x = f32of(a), y = f32of(b);
+  let x = f32of(a), y = f32of(b);
+  if (c.mxcsr & DAZ) { x = dz32(x); y = dz32(y); }
   if ((den32(x) || den32(y)) && x === x && y === y) c.mxcsr |= DE; // a NaN operand takes precedence
   if (nanB32(a) || nanB32(b)) {
     if ((nanB32(a) && !(a & 0x400000)) || (nanB32(b) && !(b & 0x400000))) c.mxcsr |= IE;
     return (nanB32(a) ? a : b) | 0x400000;
   }
-  return bits32(rounded(c, k, x, y, true));
+  return bits32(ftzOn(c) ? roundedFtz(c, k, x, y, true) : rounded(c, k, x, y, true));
 }
 const B64 = { lo: 0, hi: 0 };
 const nanB64 = (lo: number, hi: number) => (hi & 0x7ff00000) === 0x7ff00000 && ((hi & 0xfffff) | lo) !== 0;
 /** The float64 counterpart of op32b on (lo, hi) halves; result in B64. */
 function op64b(c: Xc, k: number, alo: number, ahi: number, blo: number, bhi: number): void {
-  i32b[0] = alo; i32b[1] = ahi; const x = f64b[0];
-  i32b[0] = blo; i32b[1] = bhi; const y = f64b[0];
+  i32b[0] = alo; i32b[1] = ahi; let x = f64b[0];
+  i32b[0] = blo; i32b[1] = bhi; let y = f64b[0];
+  if (c.mxcsr & DAZ) { x = dz64(x); y = dz64(y); }
   if ((den64(x) || den64(y)) && x === x && y === y) c.mxcsr |= DE;
   const na = nanB64(alo, ahi), nb = nanB64(blo, bhi);
   if (na || nb) {
     if ((na && !(ahi & 0x80000)) || (nb && !(bhi & 0x80000))) c.mxcsr |= IE;
     B64.lo = na ? alo : blo; B64.hi = (na ? ahi : bhi) | 0x80000; return;
   }
-  const r = rounded(c, k, x, y, false);
+  const r = ftzOn(c) ? roundedFtz(c, k, x, y, false) : rounded(c, k, x, y, false);
   if (r !== r) { B64.lo = 0; B64.hi = DEFAULT_NAN_HI; return; }
   f64b[0] = r; B64.lo = i32b[0]; B64.hi = i32b[1];
 }
@@ -1031,20 +1126,17 @@ export function mpsadbw(c: Xc, d: number, s: number, imm: number): void {
 }
 
 // ---- SSE3 single-precision horizontal forms ------------------------------------------------------
-export function haddps(c: Xc, d: number, s: number): void {
-  const F = c.XF32;
-  const r = [F[d * 4] + F[d * 4 + 1], F[d * 4 + 2] + F[d * 4 + 3], F[s * 4] + F[s * 4 + 1], F[s * 4 + 2] + F[s * 4 + 3]];
-  for (let i = 0; i < 4; i++) put32(c, d, i, Math.fround(r[i]));
+function hops(c: Xc, d: number, s: number, k: number): void {
+  const X = c.X32, a = [X[d * 4], X[d * 4 + 1], X[d * 4 + 2], X[d * 4 + 3]], b = [X[s * 4], X[s * 4 + 1], X[s * 4 + 2], X[s * 4 + 3]];
+  const r = [op32b(c, k, a[0], a[1]), op32b(c, k, a[2], a[3]), op32b(c, k, b[0], b[1]), op32b(c, k, b[2], b[3])];
+  for (let i = 0; i < 4; i++) X[d * 4 + i] = r[i];
 }
-export function hsubps(c: Xc, d: number, s: number): void {
-  const F = c.XF32;
-  const r = [F[d * 4] - F[d * 4 + 1], F[d * 4 + 2] - F[d * 4 + 3], F[s * 4] - F[s * 4 + 1], F[s * 4 + 2] - F[s * 4 + 3]];
-  for (let i = 0; i < 4; i++) put32(c, d, i, Math.fround(r[i]));
-}
+export function haddps(c: Xc, d: number, s: number): void { hops(c, d, s, 0); }
+export function hsubps(c: Xc, d: number, s: number): void { hops(c, d, s, 1); }
 export function addsubps(c: Xc, d: number, s: number): void {
-  const F = c.XF32;
-  const r = [F[d * 4] - F[s * 4], F[d * 4 + 1] + F[s * 4 + 1], F[d * 4 + 2] - F[s * 4 + 2], F[d * 4 + 3] + F[s * 4 + 3]];
-  for (let i = 0; i < 4; i++) put32(c, d, i, Math.fround(r[i]));
+  const X = c.X32, a = [X[d * 4], X[d * 4 + 1], X[d * 4 + 2], X[d * 4 + 3]], b = [X[s * 4], X[s * 4 + 1], X[s * 4 + 2], X[s * 4 + 3]];
+  const r = [op32b(c, 1, a[0], b[0]), op32b(c, 0, a[1], b[1]), op32b(c, 1, a[2], b[2]), op32b(c, 0, a[3], b[3])];
+  for (let i = 0; i < 4; i++) X[d * 4 + i] = r[i];
 }
 
 // ---- SSE4.2 string compares (pcmpestri/pcmpestrm/pcmpistri/pcmpistrm) ------------------------------

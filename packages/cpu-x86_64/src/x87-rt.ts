@@ -388,8 +388,10 @@ function m0(c: Fc, esc: number, k: number, a: number): void {
   const h = c.mh;
   if (esc === 0 || esc === 2 || esc === 4 || esc === 6) {
     const y = ldM(c, a, esc === 0 ? 0 : esc === 4 ? 1 : esc === 2 ? 2 : 3);
-    if (k === 2 || k === 3) { setCC(c, cmpSig(uOf(get(c, 0)), uOf(y))); if (k === 3) pop(c); return; }
-    set(c, 0, arith(c, k, get(c, 0), y));
+    const x = get(c, 0);
+    if ((x[0] & 0x7fff) === 0x7fff && (x[1] & ~INT_BIT) !== 0n) DENORM = false; // a NaN in ST(0): no DE for a denormal m32/m64
+    if (k === 2 || k === 3) { setCC(c, cmpSig(uOf(x), uOf(y))); if (k === 3) pop(c); return; }
+    set(c, 0, arith(c, k, x, y));
     return;
   }
   switch (esc * 8 + k) {

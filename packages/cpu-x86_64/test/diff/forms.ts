@@ -580,6 +580,104 @@ function mmxCases(templates: string[], n: number, lane: Lane = 'int'): (r: Rng) 
 }
 const mm = (ops: string[]) => ops.flatMap((o) => [`${o} {X}, {Y}`, `${o} {X}, {M}`]);
 
+// ---- MXCSR DAZ / FTZ ------------------------------------------------------------------------
+
+/** A float32 (single) or float64 bit pattern near the bottom of the range: denormals of both signs,
+ *  small normals (just above the smallest normal), factors near 1 (so products and quotients of
+ *  small values land just below or above the smallest normal), specials and random patterns. */
+function tinyBits(r: Rng, single: boolean): bigint {
+  const sign = r.bool() ? 1n : 0n;
+  const mb = single ? 23n : 52n, eb = single ? 8n : 11n, top = sign << (mb + eb);
+  const frac = () => (r.bool(0.2) ? r.pick([1n, (1n << mb) - 1n, 1n << (mb - 1n)]) : (r.u64() & ((1n << mb) - 1n)));
+  switch (r.int(8)) {
+    case 0: case 1: return top | frac() || 1n; // denormal
+    case 2: case 3: return top | (BigInt(1 + r.int(3)) << mb) | frac(); // exponent 1..3: just above the smallest normal
+    case 4: return top | (BigInt((single ? 126 : 1022) + r.int(3)) << mb) | frac(); // 0.5 .. 4
+    case 5: return top | (BigInt((single ? 100 : 990) + r.int(60)) << mb) | frac(); // down to 2^-27 / 2^-33
+    case 6: return single ? f32bits(r) : f64bits(r);
+    default: return r.pick([0n, 1n << (mb + eb), ((1n << eb) - 1n) << mb, (((1n << eb) - 1n) << mb) | (1n << (mb - 1n)), 1n << mb, (1n << mb) - 1n]) | (r.bool() ? top : 0n);
+  }
+}
+
+/**
+ * Forms run with MXCSR.DAZ and/or FTZ set (each case: DAZ, FTZ both or neither at random, a random
+ * rounding mode, sometimes sticky flags already set), the XMM registers and the data page full of
+ * tinyBits operands.
+ */
+function fzCases(templates: string[], lane: Lane, n: number, opts: { gpr?: boolean } = {}): (r: Rng) => Case[] {
+  const base = sseCases(templates, lane, n, opts);
+  const single = lane === 'ps' || lane === 'ss';
+  return (r) => base(r).map((c) => {
+    const pair = () => (single ? tinyBits(r, true) | (tinyBits(r, true) << 32n) : tinyBits(r, false));
+    for (let i = 0; i < 16; i++) setXmm(c, i, pair(), pair());
+    for (let off = 0; off < 0x400; off += 8) setMem(c, MEM0 + off, 64, pair());
+    const mode = r.pick([0x8040, 0x8040, 0x8000, 0x40, 0]);
+    const mx = 0x1f80 | mode | (r.int(4) << 13) | (r.bool(0.2) ? r.pick([0x20, 0x30, 0x3f, 0x02]) : 0);
+    new DataView(c.fx.buffer, c.fx.byteOffset, 512).setUint32(24, mx, true);
+    c.note = `mxcsr=0x${mx.toString(16)}`;
+    return c;
+  });
+}
+
+/**
+ * Results at the smallest normal: for `op X, Y` (or `op X, M`) each lane of the source is chosen
+ * so that the exact product / quotient with the destination's lane (or, for the narrowing
+ * conversions, the source value itself) lies within a few ulps of the smallest normal, where
+ * rounding decides between tiny (FTZ: zero, UE) and normal.
+ */
+function edgeCases(templates: string[], lane: Lane, n: number): (r: Rng) => Case[] {
+  const base = fzCases(templates, lane, n);
+  const single = lane === 'ps' || lane === 'ss';
+  const MIN = single ? 1.1754943508222875e-38 : 2.2250738585072014e-308, MIN32 = 1.1754943508222875e-38;
+  const bitsOf = (v: number) => single ? BigInt(new Uint32Array(new Float32Array([v]).buffer)[0]) : new BigUint64Array(new Float64Array([v]).buffer)[0];
+  const valOf = (b: bigint) => single ? new Float32Array(new Uint32Array([Number(b)]).buffer)[0] : new Float64Array(new BigUint64Array([b]).buffer)[0];
+  const nudge = (b: bigint) => BigInt.asUintN(single ? 32 : 64, b + BigInt(r0.int(9) - 4));
+  let r0: Rng;
+  return (r) => base(r).map((c) => {
+    r0 = r;
+    const dv = new DataView(c.fx.buffer, c.fx.byteOffset, 512), mv = new DataView(c.mem.buffer, c.mem.byteOffset);
+    const regs = [...c.asm.matchAll(/xmm(\d+)/g)].map((m) => +m[1]);
+    const mem = /\[rbx\+(\d+)\]/.exec(c.asm);
+    const x = regs[0], srcOff = mem ? 0x400 + +mem[1] : -1, y = mem ? -1 : regs[1];
+    const lanes = single ? 4 : 2, w = single ? 4 : 8;
+    const get = (off: number, view: DataView) => (single ? BigInt(view.getUint32(off, true)) : view.getBigUint64(off, true));
+    const put = (off: number, view: DataView, b: bigint) => (single ? view.setUint32(off, Number(b), true) : view.setBigUint64(off, b, true));
+    for (let l = 0; l < lanes; l++) {
+      const dOff = 160 + 16 * x + l * w;
+      if (/cvtsd2ss|cvtpd2ps/.test(c.asm)) { // double source near the float32 smallest normal
+        const v = MIN32 * (1 + (r.int(2001) - 1000) * 2 ** -(20 + r.int(34))) * (r.bool() ? -1 : 1);
+        const b = new BigUint64Array(new Float64Array([v]).buffer)[0];
+        if (y >= 0) put(160 + 16 * y + l * 8, dv, b); else put(srcOff + l * 8, mv, b);
+        continue;
+      }
+      if (y === x) continue;
+      const a = valOf(get(dOff, dv));
+      if (!(Math.abs(a) >= MIN && Math.abs(a) < Infinity)) continue;
+      const div = /div/.test(c.asm);
+      const t = (div ? a / MIN : MIN / a) * (r.bool() ? -1 : 1);
+      if (!(Math.abs(t) >= MIN && Math.abs(t) < Infinity)) continue;
+      const b = nudge(bitsOf(single ? Math.fround(t) : t));
+      if (y >= 0) put(160 + 16 * y + l * w, dv, b); else put(srcOff + l * w, mv, b);
+    }
+    return c;
+  });
+}
+
+/** cvt(t)ps2pi / cvt(t)pd2pi (MMX destination) with DAZ/FTZ and tinyBits sources. */
+function fzMmxCases(templates: string[], n: number): (r: Rng) => Case[] {
+  const base = mmxCases(templates, n, 'ps');
+  return (r) => base(r).map((c) => {
+    const single = /ps2pi/.test(c.asm);
+    const pair = () => (single ? tinyBits(r, true) | (tinyBits(r, true) << 32n) : tinyBits(r, false));
+    for (let i = 0; i < 16; i++) setXmm(c, i, pair(), pair());
+    for (let off = 0; off < 0x400; off += 8) setMem(c, MEM0 + off, 64, pair());
+    const mx = 0x1f80 | r.pick([0x8040, 0x8040, 0x8000, 0x40, 0]) | (r.int(4) << 13);
+    new DataView(c.fx.buffer, c.fx.byteOffset, 512).setUint32(24, mx, true);
+    c.note = `mxcsr=0x${mx.toString(16)}`;
+    return c;
+  });
+}
+
 const N = 600; // cases per form (integer); SSE/x87 forms use their own counts
 
 export const FAMILIES: Family[] = [
@@ -727,6 +825,31 @@ export const FAMILIES: Family[] = [
       { name: 'mmx cvtpi2pd/cvtpd2pi/cvttpd2pi', gen: mmxCases(['cvtpi2pd {V}, {X}', 'cvtpi2pd {V}, qword ptr {M}', 'cvtpd2pi {X}, {V}', 'cvtpd2pi {X}, xmmword ptr {M}', 'cvttpd2pi {X}, {V}', 'cvttpd2pi {X}, xmmword ptr {M}'], 600, 'pd') },
       { name: 'mmx ssse3 (pshufb phadd phsub pmaddubsw pmulhrsw psign pabs palignr)', needs: 'ssse3', gen: mmxCases(mm(['pshufb', 'phaddw', 'phaddd', 'phaddsw', 'phsubw', 'phsubd', 'phsubsw', 'pmaddubsw', 'pmulhrsw', 'psignb', 'psignw', 'psignd', 'pabsb', 'pabsw', 'pabsd'])
         .concat(['palignr {X}, {Y}, {I}', 'palignr {X}, {M}, {I}']), 1020) },
+    ],
+  },
+  // last (seeds): MXCSR.DAZ / FTZ on every SSE floating-point form that reads or produces a float
+  {
+    name: 'MXCSR DAZ/FTZ',
+    forms: [
+      { name: 'daz/ftz add/sub/mul/div ps/ss', gen: fzCases(arith(['add', 'sub', 'mul', 'div'], ['ps', 'ss']), 'ps', 800) },
+      { name: 'daz/ftz add/sub/mul/div pd/sd (incl. the inline scalar paths)', gen: fzCases(arith(['add', 'sub', 'mul', 'div'], ['pd', 'sd']).concat(['mulsd X, Y\naddsd X, M', 'divsd X, Y\nsubsd X, M']), 'pd', 800) },
+      { name: 'daz/ftz min/max/sqrt', gen: (r) => fzCases(arith(['min', 'max', 'sqrt'], ['ps', 'ss']), 'ps', 400)(r).concat(fzCases(arith(['min', 'max', 'sqrt'], ['pd', 'sd']), 'pd', 400)(r)) },
+      { name: 'daz/ftz cmp and (u)comis', gen: (r) => fzCases(['cmpps X, Y, IMM', 'cmpss X, M, IMM', 'comiss X, Y', 'ucomiss X, M'], 'ps', 400)(r).concat(fzCases(['cmppd X, Y, IMM', 'cmpsd X, M, IMM', 'comisd X, Y', 'ucomisd X, M'], 'pd', 400)(r)) },
+      { name: 'daz/ftz cvt float<->double and float->int', gen: (r) => fzCases(['cvtss2sd X, Y', 'cvtss2sd X, M', 'cvtps2pd X, Y', 'cvtps2dq X, Y', 'cvttps2dq X, Y', 'cvtss2si R32, X', 'cvttss2si R64, X', 'cvtdq2ps X, Y'], 'ps', 400, { gpr: true })(r)
+        .concat(fzCases(['cvtsd2ss X, Y', 'cvtsd2ss X, M', 'cvtpd2ps X, Y', 'cvtpd2dq X, Y', 'cvttpd2dq X, Y', 'cvtsd2si R64, X', 'cvttsd2si R32, X'], 'pd', 400, { gpr: true })(r)) },
+      { name: 'daz/ftz haddp/hsubp/addsubp', gen: (r) => fzCases(['haddps X, Y', 'hsubps X, Y', 'addsubps X, Y', 'haddps X, M'], 'ps', 400)(r).concat(fzCases(['haddpd X, Y', 'hsubpd X, Y', 'addsubpd X, Y', 'hsubpd X, M'], 'pd', 400)(r)) },
+      { name: 'daz/ftz round/dpps/dppd', needs: 'sse4_1', gen: (r) => fzCases(['roundss X, Y, IMM', 'roundps X, Y, IMM', 'dpps X, Y, IMM', 'dpps X, M, IMM'], 'ps', 400)(r).concat(fzCases(['roundsd X, Y, IMM', 'roundpd X, Y, IMM', 'dppd X, Y, IMM', 'dppd X, M, IMM'], 'pd', 400)(r)) },
+      { name: 'daz/ftz products, quotients and conversions at the smallest normal', gen: (r) => edgeCases(['mulss X, Y', 'mulps X, M', 'divss X, Y', 'divps X, Y', 'cvtsd2ss X, Y', 'cvtpd2ps X, M'], 'ps', 600)(r)
+        .concat(edgeCases(['mulsd X, Y', 'mulsd X, M', 'mulpd X, Y', 'divsd X, Y', 'divsd X, M', 'divpd X, Y'], 'pd', 600)(r)) },
+      { name: 'daz/ftz cvt(t)ps2pi/cvt(t)pd2pi', gen: fzMmxCases(['cvtps2pi {X}, {V}', 'cvttps2pi {X}, qword ptr {M}', 'cvtpd2pi {X}, {V}', 'cvttpd2pi {X}, xmmword ptr {M}'], 400) },
+      // x87 ignores MXCSR: denormal doubles loaded, multiplied, added and stored with FTZ and DAZ set
+      { name: 'daz/ftz x87 unaffected', gen: (r) => x87Cases(['fld qword ptr [rbx]\nfmul qword ptr [rbx+8]\nfstp qword ptr [rbx+80]', 'fld qword ptr [rbx]\nfadd qword ptr [rbx+8]\nfstp tbyte ptr [rbx+80]',
+        'fld dword ptr [rbx+48]\nfdiv dword ptr [rbx+52]\nfstp dword ptr [rbx+80]'], 300)(r).map((c) => {
+        setMem(c, MEM0, 64, tinyBits(r, false)); setMem(c, MEM0 + 8, 64, tinyBits(r, false));
+        setMem(c, MEM0 + 48, 32, tinyBits(r, true)); setMem(c, MEM0 + 52, 32, tinyBits(r, true));
+        new DataView(c.fx.buffer, c.fx.byteOffset, 512).setUint32(24, 0x1f80 | 0x8040 | (r.int(4) << 13), true);
+        return c;
+      }) },
     ],
   },
 ];
