@@ -11,6 +11,9 @@ export const rdF = (ty: number, n: number): string => (ty === 1 ? `VF[${n * 2}]`
 export const wrF = (ty: number, d: number, e: string): string =>
   ty === 1 ? `VF[${d * 2}]=${e};VF[${d * 2 + 1}]=0;` : `VS[${d * 4}]=${e};VI[${d * 4 + 1}]=0;VF[${d * 2 + 1}]=0;`;
 
+/** Reads scalar register n as rdF does, flushed by FPCR.FZ when the block is translated with it (IDC when FPSR is tracked). */
+const rdZ = (t: Tx, ty: number, n: number): string => (t.fz ? `fzi(${rdF(ty, n)},${ty}${t.fpsr ? ',S' : ''})` : rdF(ty, n));
+
 /**
  * A fused multiply-add a*b+c of doubles (round to nearest) as an expression: when both factors are
  * singles (<= 24 significant bits) the double product is exact, so the one rounding of the sum is
@@ -40,6 +43,15 @@ export function emitFp(t: Tx, w: number): void {
     const negN = o0 !== o1 ? 1 : 0; // FMSUB, FNMADD negate the product
     const negA = o1;
     const r = g.t();
+    if (t.fz) { // FPCR.FZ: flushed operands, the result flushed when tiny before rounding
+      const x = g.let(rdZ(t, ty, rn)), y = g.let(rdZ(t, ty, rm)), z = g.let(rdZ(t, ty, ra));
+      const xn = negN ? `(-${x})` : x, zn = negA ? `(-${z})` : z;
+      g.emit(`${r}=${t.rmode ? `fmaR(${xn},${y},${zn},${ty},${t.rmode})` : `fma${ty ? 64 : 32}(${xn},${y},${zn})`};`);
+      g.emit(`if(${r}!==${r}){${t.fpsr ? `nanx(S,${ty},[${ra},${rn},${rm}]);if((${x}===0&&Math.abs(${y})===Infinity)||(${y}===0&&Math.abs(${x})===Infinity))S[4]|=1;` : ''}}`
+        + `else ${r}=fzr(6,${xn},${y},${zn},${r},${ty}${t.fpsr ? ',S' : ''});`);
+      g.emit(`if(${r}!==${r})nan3(${ty},${rd},${ra},${negA},${rn},${negN},${rm},S[3]);else{${wrF(ty, rd, r)}}`);
+      return;
+    }
     if (t.rmode) g.emit(`${r}=fmaR(${negN ? '-' : ''}${rdF(ty, rn)},${rdF(ty, rm)},${negA ? '-' : ''}${rdF(ty, ra)},${ty},${t.rmode});`);
     else if (ty) g.emit(`${r}=${fmaExpr64(`${negN ? '-' : ''}${rdF(ty, rn)}`, rdF(ty, rm), `${negA ? '-' : ''}${rdF(ty, ra)}`)};`);
     else g.emit(`${r}=fma32(${negN ? '-' : ''}${rdF(ty, rn)},${rdF(ty, rm)},${negA ? '-' : ''}${rdF(ty, ra)});`);
@@ -62,7 +74,7 @@ export function emitFp(t: Tx, w: number): void {
       return;
     }
     if (rmode === 3 && (opcode === 0 || opcode === 1)) { // FCVTZS/FCVTZU (fixed)
-      const lo = g.let(`${t.fpsr ? 'f2ix(S,' : 'f2i('}${rdF(ty, rn)}*${2 ** fbits},3,${opcode === 0 ? 1 : 0},${sf})`);
+      const lo = g.let(`${t.fpsr ? 'f2ix(S,' : 'f2i('}${rdZ(t, ty, rn)}*${2 ** fbits},3,${opcode === 0 ? 1 : 0},${sf})`);
       if (sf) g.w(rd, [lo, g.let('T[1]')]); else g.w32(rd, lo);
       return;
     }
@@ -104,7 +116,7 @@ export function emitFp(t: Tx, w: number): void {
     else if ((opcode === 4 || opcode === 5) && rmode === 0) mode = 4; // A
     else throw new Undef();
     const signed = opcode === 0 || opcode === 4 ? 1 : 0;
-    const lo = g.let(`${t.fpsr ? 'f2ix(S,' : 'f2i('}${rdF(ty, rn)},${mode},${signed},${sf})`);
+    const lo = g.let(`${t.fpsr ? 'f2ix(S,' : 'f2i('}${rdZ(t, ty, rn)},${mode},${signed},${sf})`);
     if (sf) g.w(rd, [lo, g.let('T[1]')]); else g.w32(rd, lo);
     return;
   }
@@ -114,7 +126,7 @@ export function emitFp(t: Tx, w: number): void {
     if (ty > 1) throw new Undef();
     const op2 = w & 31;
     if (op2 & 7) throw new Undef();
-    const a = g.let(rdF(ty, rn)), b = op2 & 8 ? '0' : g.let(rdF(ty, rm));
+    const a = g.let(rdZ(t, ty, rn)), b = op2 & 8 ? '0' : g.let(rdZ(t, ty, rm));
     g.setNzExpr(`${a}<${b}?8:${a}>${b}?2:${a}===${b}?6:3`);
     if (t.fpsr) g.emit(`if(${a}!==${a}||${b}!==${b})fcmpx(S,${ty},${rn},${op2 & 8 ? -1 : rm},${op2 & 16 ? 0 : 1});`);
     return;
@@ -130,7 +142,8 @@ export function emitFp(t: Tx, w: number): void {
   if (k === 1) { // FCCMP / FCCMPE
     const c = bits(w, 15, 12), nzcv = w & 15;
     const cnd = g.let(g.cond(c));
-    const a = g.let(rdF(ty, rn)), b = g.let(rdF(ty, rm));
+    // FPCR.FZ: the operands are unpacked (flushed, IDC) only when the condition holds
+    const a = g.let(t.fz ? `${cnd}?${rdZ(t, ty, rn)}:${rdF(ty, rn)}` : rdF(ty, rn)), b = g.let(t.fz ? `${cnd}?${rdZ(t, ty, rm)}:${rdF(ty, rm)}` : rdF(ty, rm));
     g.setNzExpr(`${cnd}?(${a}<${b}?8:${a}>${b}?2:${a}===${b}?6:3):${nzcv}`);
     if (t.fpsr) g.emit(`if(${cnd}&&(${a}!==${a}||${b}!==${b}))fcmpx(S,${ty},${rn},${rm},${bit(w, 4) ? 0 : 1});`);
     return;
@@ -144,9 +157,16 @@ export function emitFp(t: Tx, w: number): void {
   }
   // k === 2: two-source arithmetic
   const opc = bits(w, 15, 12);
-  const a = g.let(rdF(ty, rn)), b = g.let(rdF(ty, rm));
+  const a = g.let(rdZ(t, ty, rn)), b = g.let(rdZ(t, ty, rm));
   const rnd = (e: string) => (ty === 1 ? e : `Math.fround(${e})`);
   let e: string;
+  if (t.fz && (opc <= 3 || opc === 8)) { // FPCR.FZ: the result flushed when tiny before rounding (fzr also sets the flags)
+    const op = opc === 8 ? 5 : [2, 3, 0, 1][opc];
+    const r = g.let(t.rmode ? `frnd(${op},${a},${b},${t.rmode},${ty})` : rnd(opc === 8 ? `-(${a}*${b})` : `${a}${'*/+-'[opc]}${b}`));
+    g.emit(`if(${r}!==${r}){${t.fpsr ? `nanx(S,${ty},[${rn},${rm}]);` : ''}}else ${r}=fzr(${op},${a},${b},0,${r},${ty}${t.fpsr ? ',S' : ''});`);
+    g.emit(`if(${r}!==${r})nan2(${ty},${rd},${rn},${rm},S[3],${opc === 8 ? 1 : 0});else{${wrF(ty, rd, r)}}`);
+    return;
+  }
   if (t.rmode && (opc <= 3 || opc === 8)) {
     const r = g.let(`frnd(${opc === 8 ? 5 : [2, 3, 0, 1][opc]},${a},${b},${t.rmode},${ty})`);
     if (t.fpsr) g.emit(`if(${r}!==${r})nanx(S,${ty},[${rn},${rm}]);else fpx(S,${opc === 8 ? 5 : [2, 3, 0, 1][opc]},${a},${b},${r},${ty});`);
@@ -192,16 +212,18 @@ function fp1(t: Tx, w: number, ty: number, rd: number, rn: number): void {
     return;
   }
   if (ty > 1) throw new Undef();
-  if (opc === 3) { // FSQRT
-    const r = g.let(t.rmode ? `frnd(4,${rdF(ty, rn)},0,${t.rmode},${ty})` : ty === 1 ? `Math.sqrt(${rdF(ty, rn)})` : `Math.fround(Math.sqrt(${rdF(ty, rn)}))`);
-    if (t.fpsr) g.emit(`if(${r}!==${r})nanx(S,${ty},[${rn}]);else fpx(S,4,${rdF(ty, rn)},0,${r},${ty});`);
+  if (opc === 3) { // FSQRT (FPCR.FZ: the operand flushed; the root of a normal number is never tiny)
+    const x = t.fz ? g.let(rdZ(t, ty, rn)) : rdF(ty, rn);
+    const r = g.let(t.rmode ? `frnd(4,${x},0,${t.rmode},${ty})` : ty === 1 ? `Math.sqrt(${x})` : `Math.fround(Math.sqrt(${x}))`);
+    if (t.fpsr) g.emit(`if(${r}!==${r})nanx(S,${ty},[${rn}]);else fpx(S,4,${x},0,${r},${ty});`);
     g.emit(`if(${r}!==${r})nan2(${ty},${rd},${rn},${rn},S[3],0);else{${wrF(ty, rd, r)}}`);
     return;
   }
   if (opc >= 8 && opc <= 15 && opc !== 13) { // FRINT*
     const mode = [0, 1, 2, 3, 4, -1, 5, 5][opc - 8]; // N P M Z A - X I (X/I use FPCR.RMode)
-    const r = g.let(`frint(${rdF(ty, rn)},${mode},S[3])`);
-    if (t.fpsr) g.emit(`if(${r}!==${r})nanx(S,${ty},[${rn}]);${opc === 14 ? `else if(${r}!==${rdF(ty, rn)})S[4]|=16;` : ''}`);
+    const x = t.fz ? g.let(rdZ(t, ty, rn)) : rdF(ty, rn);
+    const r = g.let(`frint(${x},${mode},S[3])`);
+    if (t.fpsr) g.emit(`if(${r}!==${r})nanx(S,${ty},[${rn}]);${opc === 14 ? `else if(${r}!==${x})S[4]|=16;` : ''}`);
     g.emit(`if(${r}!==${r})nan2(${ty},${rd},${rn},${rn},S[3],0);else{${wrF(ty, rd, r)}}`);
     return;
   }

@@ -2,8 +2,10 @@
 // exact fused multiply-add (BigInt when the product is not exact in a double), conversions with
 // saturation and every rounding mode, FRINT, precision conversions including half.
 
-const DN = 1 << 25, AHP = 1 << 26;
-const IOC = 1, DZC = 2, OFC = 4, UFC = 8, IXC = 16;
+const DN = 1 << 25, AHP = 1 << 26, FZ = 1 << 24;
+const IOC = 1, DZC = 2, OFC = 4, UFC = 8, IXC = 16, IDC = 128;
+/** The smallest normal double and single. */
+export const MIN64 = 2.2250738585072014e-308, MIN32 = 1.1754943508222875e-38;
 
 /** Exact value of a finite double as m * 2^e (m a BigInt). */
 function decompose(x: number): [bigint, number] {
@@ -251,7 +253,8 @@ export function fpHelpers(T: Int32Array, V8: Uint8Array): Record<string, unknown
   function nan3(ty: number, d: number, a: number, negA: number, n: number, negN: number, m: number, fpcr: number): void {
     // inf * 0 with a quiet-NaN addend is the default NaN
     const isN = ty === 1 ? isNaN64 : isNaN32, isS = ty === 1 ? isSNaN64 : isSNaN32;
-    const get = (r: number) => (ty === 1 ? VF[r * 2] : VS[r * 4]);
+    const min = ty === 1 ? MIN64 : MIN32;
+    const get = (r: number) => { const v = ty === 1 ? VF[r * 2] : VS[r * 4]; return fpcr & FZ && Math.abs(v) < min ? 0 : v; };
     if (isN(a) && !isS(a) && !isS(n) && !isS(m)) {
       const x = get(n), y = get(m);
       if ((x === 0 && Math.abs(y) === Infinity) || (y === 0 && Math.abs(x) === Infinity)) { nanN(ty, d, [], fpcr, 0); return; }
@@ -263,7 +266,9 @@ export function fpHelpers(T: Int32Array, V8: Uint8Array): Record<string, unknown
     const isN = ty === 1 ? isNaN64 : isNaN32, isS = ty === 1 ? isSNaN64 : isSNaN32;
     const nq = isN(n) && !isS(n), mq = isN(m) && !isS(m);
     const copy = (s: number) => {
-      const lo = VI[s * 4], hi = VI[s * 4 + 1];
+      let lo = VI[s * 4], hi = VI[s * 4 + 1];
+      // FPCR.FZ: the number operand is unpacked (a denormal becomes a zero of its sign)
+      if (fpcr & FZ) { if (ty === 1) { if ((hi & 0x7ff00000) === 0) { lo = 0; hi &= -2147483648; } } else if ((lo & 0x7f800000) === 0) lo &= -2147483648; }
       VI[d * 4] = lo; VI[d * 4 + 1] = ty === 1 ? hi : 0; VI[d * 4 + 2] = 0; VI[d * 4 + 3] = 0;
     };
     if (nq && !isN(m)) { copy(m); return; }
@@ -394,6 +399,10 @@ export function fpHelpers(T: Int32Array, V8: Uint8Array): Record<string, unknown
       return;
     }
     const mode = (fpcr >>> 22) & 3;
+    if (fpcr & FZ && from !== 3) { // FPCR.FZ: denormal single/double inputs are zeros; single results tiny before rounding too
+      if (Math.abs(val) < (from === 1 ? MIN64 : MIN32)) val = sign ? -0 : 0;
+      if (to === 0 && Math.abs(val) < MIN32) { VI[d * 4] = sign << 31; return; }
+    }
     if (to === 1) VF[d * 2] = val;
     else if (to === 0) {
       if (mode && Number.isFinite(val) && val !== 0) { const [m, e] = decompose(val); VS[d * 4] = roundScaled(m, e, 24, -149, mode); }
@@ -483,8 +492,10 @@ export function fpHelpers(T: Int32Array, V8: Uint8Array): Record<string, unknown
     const h = VI[n * 4] & 0xffff, alt = fpcr & AHP;
     const nan = from === 1 ? isNaN64(n) : from === 0 ? isNaN32(n) : !alt && ((h >> 10) & 31) === 31 && (h & 1023) !== 0;
     const sig = from === 1 ? isSNaN64(n) : from === 0 ? isSNaN32(n) : nan && (h & 0x200) === 0;
-    const val = from === 1 ? VF[n * 2] : from === 0 ? VS[n * 4] : halfToNum(h, alt);
+    let val = from === 1 ? VF[n * 2] : from === 0 ? VS[n * 4] : halfToNum(h, alt);
     fcvt(from, to, d, n, fpcr);
+    if (fpcr & FZ && from !== 3 && val !== 0 && Math.abs(val) < (from === 1 ? MIN64 : MIN32)) { S[4] |= IDC; val = 0; } // an input denormal, flushed
+    if (fpcr & FZ && to === 0 && val !== 0 && Math.abs(val) < MIN32) { S[4] |= UFC; return; } // a tiny result, flushed
     if (to === 3 && alt) { // the alternative half format: NaNs, infinities and overflows are Invalid Operations
       if (nan || (toHalf(val, (fpcr >>> 22) & 3, 1) & 0x10000)) { S[4] |= IOC; return; }
       const res = halfToNum(VI[d * 4] & 0xffff, 1);
@@ -502,5 +513,38 @@ export function fpHelpers(T: Int32Array, V8: Uint8Array): Record<string, unknown
     if (Math.abs(val) < minNormal) f |= UFC;
     S[4] |= f;
   }
-  return { fmaR, frnd, fma64, fma32, nan2, nan3, fnm, frint, f2i, i2f, fcvt, halfToNum, numToHalf, toHalf, fpx, fpx3, nanx, fcmpx, f2ix, i2fx, fcvtx };
+  // ---- FPCR.FZ (only called by blocks translated with FZ set) ----------------------------------
+  /** FPUnpack with FZ: a denormal operand is a zero of its sign (IDC when FPSR is tracked). */
+  function fzi(x: number, ty: number, S?: Int32Array): number {
+    if (x !== 0 && Math.abs(x) < (ty === 1 ? MIN64 : MIN32)) { if (S) S[4] |= IDC; return x < 0 ? -0 : 0; }
+    return x;
+  }
+  /**
+   * FPRound with FZ of the non-NaN result r of op (fpx numbering: 0 add 1 sub 2 mul 3 div 4 sqrt
+   * 5 fnmul; 6 fused a*b+c) on flushed operands: a result tiny before rounding (|exact| below the
+   * smallest normal) is a zero of its sign with UFC only; otherwise r with the usual flags (S given).
+   */
+  function fzr(op: number, a: number, b: number, c: number, r: number, ty: number, S?: Int32Array): number {
+    const min = ty === 1 ? MIN64 : MIN32, ar = Math.abs(r);
+    let tiny = false;
+    if (r === 0) { // exactly zero, or a tiny nonzero result rounded to zero
+      if (Number.isFinite(a) && Number.isFinite(b)) {
+        if (op === 2 || op === 5) tiny = a !== 0 && b !== 0;
+        else if (op === 3) tiny = a !== 0;
+        else if (op === 6 && Number.isFinite(c) && a !== 0 && b !== 0) {
+          const [ma, ea] = decompose(a), [mb, eb] = decompose(b), [mc, ec] = decompose(c);
+          const ep = ea + eb, e = Math.min(ep, ec);
+          tiny = ((ma * mb) << BigInt(ep - e)) + (mc << BigInt(ec - e)) !== 0n;
+        }
+      }
+    } else if (ar < min) tiny = true;
+    else if (ar === min) { // rounded up to the smallest normal: tiny if the exact value is below it
+      const z = op === 6 ? exactFma(a, b, c, ty === 1 ? 53 : 24, ty === 1 ? -1074 : -149, 3) : frnd(op, a, b, 3, ty);
+      tiny = Math.abs(z) < min;
+    }
+    if (tiny) { if (S) S[4] |= UFC; return r < 0 || Object.is(r, -0) ? -0 : 0; }
+    if (S) { if (op === 6) fpx3(S, a, b, c, r, ty); else fpx(S, op, a, b, r, ty); }
+    return r;
+  }
+  return { fzi, fzr, fmaR, frnd, fma64, fma32, nan2, nan3, fnm, frint, f2i, i2f, fcvt, halfToNum, numToHalf, toHalf, fpx, fpx3, nanx, fcmpx, f2ix, i2fx, fcvtx };
 }

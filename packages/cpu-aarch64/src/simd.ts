@@ -113,7 +113,7 @@ function threeSame(t: Tx, w: number, Q: number, U: number, size: number, rd: num
       case 31: if (U && !a) op = 3; else if (!U) op = a ? 17 : 16; break; // FDIV, FRECPS, FRSQRTS
     }
     if (op < 0) throw new Undef();
-    if (!pair && !t.rmode && !t.fpsr && (op <= 3 || op === 14 || op === 15)) { inlineFp(t, op, rd, rn, rm, Q, es); return; }
+    if (!pair && !t.rmode && !t.fpsr && !t.fz && (op <= 3 || op === 14 || op === 15)) { inlineFp(t, op, rd, rn, rm, Q, es); return; }
     g.emit(pair ? `vfp(${op},${rd},${rn},${rm},${Q},${es},S[3]${fs(t)});` : `vf3(${op},${rd},${rn},${rm},${Q},${es},S[3],-1${fs(t)});`);
     return;
   }

@@ -526,6 +526,43 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
   };
   const fget = (r: number, i: number, es: number) => (es === 64 ? F64[r * 2 + i] : F32[r * 4 + i]);
   const fset = (i: number, es: number, v: number) => { if (es === 64) OF64[i] = v; else OF32[i] = v; };
+  // ---- FPCR.FZ (bit 24 of the fpcr argument; set only in blocks translated with FZ) -------------
+  const FZ = 1 << 24;
+  /** FPUnpack with FZ: x (a lane value) with a denormal read as a zero of its sign, IDC when S. */
+  const fz1 = (x: number, es: number, S?: Int32Array): number => {
+    if (x !== 0 && Math.abs(x) < (es === 64 ? MIN64 : MIN32)) { if (S) S[4] |= 128; return x < 0 ? -0 : 0; }
+    return x;
+  };
+  /** fget, flushed by FPCR.FZ. */
+  const fgetz = (r: number, i: number, es: number, fpcr: number, S?: Int32Array): number => (fpcr & FZ ? fz1(fget(r, i, es), es, S) : fget(r, i, es));
+  /** Set by fzOut when it flushed a result (the caller then skips the result's other flags). */
+  let flushed = false;
+  /**
+   * FPRound with FZ of the non-NaN lane result r = fl(op, a, b, c) (operands already flushed): a
+   * result tiny before rounding becomes a zero of its sign, with UFC only.
+   */
+  function fzOut(op: number, a: number, b: number, c: number, r: number, es: number, fpcr: number, S?: Int32Array): number {
+    flushed = false;
+    if (!(fpcr & FZ) || (op >= 4 && op <= 13 && op !== 8)) return r; // min/max return an (already flushed) operand; compares
+    const min = es === 64 ? MIN64 : MIN32, ar = Math.abs(r);
+    let tiny = false;
+    const fin = Number.isFinite(a) && Number.isFinite(b);
+    if (r === 0) { // exactly zero, or a tiny nonzero product/quotient/sum rounded to zero
+      if (!fin) tiny = false;
+      else if (op === 2 || op === 18) tiny = a !== 0 && b !== 0;
+      else if (op === 3) tiny = a !== 0;
+      else if ((op === 14 || op === 15) && Number.isFinite(c) && a !== 0 && b !== 0) {
+        const [ma, ea] = exactParts(op === 15 ? -a : a), [mb, eb] = exactParts(b), [mc, ec] = exactParts(c);
+        const ep = ea + eb, e = Math.min(ep, ec);
+        tiny = ((ma * mb) << BigInt(ep - e)) + (mc << BigInt(ec - e)) !== 0n;
+      }
+    } else if (ar < min) tiny = true;
+    else if (ar === min) tiny = Math.abs(fl(op, a, b, c, es, fpcr | (3 << 22))) < min; // rounded up to the smallest normal?
+    if (!tiny) return r;
+    flushed = true;
+    if (S) S[4] |= 8;
+    return r < 0 || Object.is(r, -0) ? -0 : 0;
+  }
   const FOPS: Array<(a: number, b: number, c: number) => number> = [
     (a, b) => a + b, (a, b) => a - b, (a, b) => a * b, (a, b) => a / b,
     (a, b) => (a !== a || b !== b ? NaN : Math.max(a, b)), (a, b) => (a !== a || b !== b ? NaN : Math.min(a, b)),
@@ -598,7 +635,7 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
     const L = lanes(q, es);
     for (let i = 0; i < L; i++) {
       const mi = mIdx >= 0 ? mIdx : i;
-      const a = fget(n, i, es), b = fget(m, mi, es), c = fget(d, i, es);
+      const a = fgetz(n, i, es, fpcr, S), b = fgetz(m, mi, es, fpcr, S), c = op === 14 || op === 15 ? fgetz(d, i, es, fpcr, S) : fget(d, i, es);
       if (op >= 9 && op <= 13) { // compares: all-ones/zero masks
         const v = a !== a || b !== b ? 0 : FOPS[op](a, b, 0);
         if (S) cmpIoc(S, es, a, b, n, i, m, mi, op === 9);
@@ -621,15 +658,16 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
         else fnanLane(i, es, fma ? [[d, i], [n, i, op - 14], [m, mi]] : [[n, i], [m, mi]], fpcr);
         if (op === 8) { if (es === 64) O32[i * 2 + 1] &= 0x7fffffff; else O32[i] &= 0x7fffffff; }
       } else {
-        if (S) laneFlags(S, op, a, b, c, r, es);
-        fset(i, es, r);
+        const rf = fzOut(op, a, b, c, r, es, fpcr, S);
+        if (S && !flushed) laneFlags(S, op, a, b, c, r, es);
+        fset(i, es, rf);
       }
     }
     finish(d, q);
   }
   /** Scalar FP op by element (FMUL/FMLA/FMLS s/d, Vm.s[idx]). */
   function sf3(op: number, d: number, n: number, m: number, es: number, fpcr: number, mIdx: number, S?: Int32Array): void {
-    const a = fget(n, 0, es), b = fget(m, mIdx, es), c = fget(d, 0, es);
+    const a = fgetz(n, 0, es, fpcr, S), b = fgetz(m, mIdx, es, fpcr, S), c = op === 14 || op === 15 ? fgetz(d, 0, es, fpcr, S) : fget(d, 0, es);
     O64[0] = 0n; O64[1] = 0n;
     if (op >= 9 && op <= 13) {
       const v = a !== a || b !== b ? 0 : FOPS[op](a, b, 0);
@@ -648,8 +686,9 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
         else fnanLane(0, es, fma ? [[d, 0], [n, 0, op - 14], [m, mIdx]] : [[n, 0], [m, mIdx]], fpcr);
         if (op === 8) { if (es === 64) O32[1] &= 0x7fffffff; else O32[0] &= 0x7fffffff; }
       } else {
-        if (S) laneFlags(S, op, a, b, c, r, es);
-        fset(0, es, r);
+        const rf = fzOut(op, a, b, c, r, es, fpcr, S);
+        if (S && !flushed) laneFlags(S, op, a, b, c, r, es);
+        fset(0, es, rf);
       }
     }
     finish(d, 1);
@@ -668,21 +707,25 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
     finish(d, q);
   }
   function pairLane(op: number, i: number, es: number, r1: number, l1: number, r2: number, l2: number, fpcr: number, S?: Int32Array): void {
-    const a = fget(r1, l1, es), b = fget(r2, l2, es);
+    const a = fgetz(r1, l1, es, fpcr, S), b = fgetz(r2, l2, es, fpcr, S);
     if ((op === 6 || op === 7) && (a !== a) !== (b !== b)) {
       const nanReg = a !== a ? r1 : r2, nanLane = a !== a ? l1 : l2;
       if (!isSNaN(NaN, es, nanReg, nanLane)) { fset(i, es, a !== a ? b : a); return; }
     }
     const r = fl(op, a, b, 0, es, fpcr);
     if (r !== r) { if (S) nanIoc(S, es, [[r1, l1], [r2, l2]]); fnanLane(i, es, [[r1, l1], [r2, l2]], fpcr); }
-    else { if (S) laneFlags(S, op, a, b, 0, r, es); fset(i, es, r); }
+    else { const rf = fzOut(op, a, b, 0, r, es, fpcr, S); if (S && !flushed) laneFlags(S, op, a, b, 0, r, es); fset(i, es, rf); }
   }
   /** FMAXV/FMINV/FMAXNMV/FMINNMV (single lanes), reduced pairwise as the architecture does. */
   function vfred(op: number, d: number, n: number, q: number, fpcr: number, S?: Int32Array): void {
     // elements as [value, raw bits]; reduced as a balanced tree like the architecture's Reduce()
     const L = q ? 4 : 2;
     const xs: Array<[number, number]> = [];
-    for (let i = 0; i < L; i++) xs.push([F32[n * 4 + i], U32[n * 4 + i]]);
+    for (let i = 0; i < L; i++) {
+      const x = F32[n * 4 + i];
+      if (fpcr & FZ && x !== 0 && Math.abs(x) < MIN32) { if (S) S[4] |= 128; xs.push([x < 0 ? -0 : 0, U32[n * 4 + i] & 0x80000000]); } // FZ: a denormal is a zero
+      else xs.push([x, U32[n * 4 + i]]);
+    }
     const snan = (e: [number, number]) => e[0] !== e[0] && (e[1] & 0x400000) === 0;
     const comb = (a: [number, number], b: [number, number]): [number, number] => {
       const an = a[0] !== a[0], bn = b[0] !== b[0];
@@ -768,7 +811,7 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
         else O32[i] = op === 0 ? U32[n * 4 + i] & 0x7fffffff : U32[n * 4 + i] ^ 0x80000000;
         continue;
       }
-      const a = fget(n, i, es);
+      const a = fgetz(n, i, es, fpcr, S);
       if (S && a !== a && isSNaN(a, es, n, i) && !(op >= 9 && op <= 13)) S[4] |= 1; // a signalling NaN operand: IOC
       if (op === 16) { // FRECPX: sign kept, exponent inverted (zero and denormals: max_exp - 1), fraction zero
         if (a !== a) { fnanLane(i, es, [[n, i]], fpcr); continue; }
@@ -783,7 +826,14 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
       }
       if (op === 14 || op === 15) {
         if (a !== a) { fnanLane(i, es, [[n, i]], fpcr); continue; }
-        const raw = es === 64 ? getB(n, i) : BigInt(U32[n * 4 + i]);
+        let raw = es === 64 ? getB(n, i) : BigInt(U32[n * 4 + i]);
+        if (a === 0) raw &= es === 64 ? 1n << 63n : 1n << 31n; // a denormal flushed by FPCR.FZ: a zero of its sign
+        if (op === 14 && fpcr & FZ && Math.abs(a) >= (es === 64 ? 2 ** 1022 : 2 ** 126) && Number.isFinite(a)) {
+          // FZ: a reciprocal that would be denormal is a zero of the operand's sign, UFC
+          if (S) S[4] |= 8;
+          if (es === 64) { O32[i * 2] = 0; O32[i * 2 + 1] = a < 0 ? 0x80000000 : 0; } else O32[i] = a < 0 ? 0x80000000 : 0;
+          continue;
+        }
         const v = op === 14 ? recipEstimate(raw, es, fpcr) : rsqrtEstimate(raw, es, fpcr);
         if (S) {
           if (a === 0) S[4] |= 2; // DZC
@@ -828,7 +878,7 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
         const k = kind - 2;
         const signed = (k & 1) === 0 ? 1 : 0;
         const mode = k < 2 ? 3 : [0, 1, 2, 4][(k - 2) >> 1];
-        const x = fget(n, i, es) * 2 ** fbits;
+        const x = fgetz(n, i, es, fpcr, S) * 2 ** fbits;
         const lo = S ? f2ix(S, x, mode, signed, es === 64 ? 1 : 0) : f2i(x, mode, signed, es === 64 ? 1 : 0);
         if (es === 64) { O32[i * 2] = lo; O32[i * 2 + 1] = T[1]; } else O32[i] = lo;
       }
@@ -858,7 +908,7 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
       return;
     }
     for (let i = 0; i < 2; i++) {
-      const a = F32[n * 4 + (q ? 2 : 0) + i];
+      const a = fpcr & FZ ? fz1(F32[n * 4 + (q ? 2 : 0) + i], 32, S) : F32[n * 4 + (q ? 2 : 0) + i];
       if (a !== a) {
         const bitsv = U32[n * 4 + (q ? 2 : 0) + i];
         if (S && !(bitsv & 0x400000)) S[4] |= 1;
@@ -878,7 +928,7 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
     if (half) {
       const alt = fpcr & (1 << 26);
       for (let i = 0; i < 4; i++) {
-        const a = F32[n * 4 + i], o = (q ? 4 : 0) + i;
+        const a = fpcr & FZ ? fz1(F32[n * 4 + i], 32, S) : F32[n * 4 + i], o = (q ? 4 : 0) + i; // FZ flushes the single input, not the half result
         if (alt) {
           const x = a !== a ? (U32[n * 4 + i] >>> 16) & 0x8000 | 0x10000 : toHalf(a, (fpcr >>> 22) & 3, 1);
           O16[o] = x;
@@ -897,7 +947,8 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
       return;
     }
     for (let i = 0; i < (q < 0 ? 1 : 2); i++) {
-      const a = F64[n * 2 + i], o = (q > 0 ? 2 : 0) + i;
+      const a = fpcr & FZ ? fz1(F64[n * 2 + i], 64, S) : F64[n * 2 + i], o = (q > 0 ? 2 : 0) + i;
+      if (fpcr & FZ && a !== 0 && Math.abs(a) < MIN32) { O32[o] = a < 0 ? 0x80000000 : 0; if (S) S[4] |= 8; continue; } // FZ: a tiny single result is a zero, UFC
       if (a !== a) {
         const hi = U32[n * 4 + i * 2 + 1], lo = U32[n * 4 + i * 2];
         if (S && !(hi & 0x80000)) S[4] |= 1;
@@ -1005,7 +1056,7 @@ export function simdHelpers(mem: AddressSpace, V8: Uint8Array): Record<string, u
   };
 }
 
-import { fma64, fma32, roundScaled, fpHelpers, frnd, exactFma, exactParts, fpFlags } from './fphelp.js';
+import { fma64, fma32, roundScaled, fpHelpers, frnd, exactFma, exactParts, fpFlags, MIN64, MIN32 } from './fphelp.js';
 type F2I = (x: number, mode: number, signed: number, sf: number) => number;
 interface LocalFp {
   f2i: F2I; frint: (x: number, mode: number, fpcr: number) => number; f2ix: (S: Int32Array, x: number, mode: number, signed: number, sf: number) => number;

@@ -2,7 +2,7 @@
 // FPSR is compared too: the cumulative exception flags of scalar FP are computed (see README).
 import { describe, expect, it } from 'vitest';
 import { HAVE_CROSS } from './harness.js';
-import { arith, conv, fmaSingles, gen, halfConv } from './gen/fp.js';
+import { arith, conv, fmaSingles, gen, halfConv, fzScalar } from './gen/fp.js';
 import { runDiff } from './diff.js';
 
 describe.skipIf(!HAVE_CROSS)('scalar floating point vs qemu-aarch64', () => {
@@ -30,5 +30,14 @@ describe.skipIf(!HAVE_CROSS)('scalar floating point vs qemu-aarch64', () => {
     expect(runDiff(gen(200, halfConv), 81, { fpcr: 1 << 26 }).mismatches).toEqual([]);
     expect(runDiff(gen(200, halfConv), 82, { fpcr: (1 << 26) | (3 << 22) }).mismatches).toEqual([]);
     expect(runDiff(gen(200, halfConv), 83, { fpcr: (1 << 26) | (1 << 25) | (2 << 22) }).mismatches).toEqual([]);
+  });
+  it('flush-to-zero (FPCR.FZ): denormal operands, results near the denormal boundary (600 + 3 x 200 rounding modes + 200 DN cases)', () => {
+    const FZ = 1 << 24;
+    expect(runDiff(gen(600, fzScalar), 90, { fpcr: FZ }).mismatches).toEqual([]);
+    for (const mode of [1, 2, 3]) expect(runDiff(gen(200, fzScalar), 90 + mode, { fpcr: FZ | (mode << 22) }).mismatches).toEqual([]);
+    expect(runDiff(gen(200, fzScalar), 94, { fpcr: FZ | (1 << 25) }).mismatches).toEqual([]);
+  });
+  it('the FZ cases without FZ (the same operands, IEEE denormals; 300 cases)', () => {
+    expect(runDiff(gen(300, fzScalar), 95, {}).mismatches).toEqual([]);
   });
 });

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { HAVE_CROSS, buildC, runElf, runQemu } from './harness.js';
 
 const dir = join(import.meta.dirname, 'programs');
-const PROGRAMS = ['hello', 'printf', 'sort', 'strings', 'jmpmath', 'vector', 'fenv'];
+const PROGRAMS = ['hello', 'printf', 'sort', 'strings', 'jmpmath', 'vector', 'fenv', 'flush'];
 
 describe.skipIf(!HAVE_CROSS)('static glibc programs vs qemu-aarch64', () => {
   for (const name of PROGRAMS) {
-    for (const opt of name === 'vector' ? ['-O3', '-O2'] : name === 'fenv' ? ['-O2 -march=armv8.1-a+crc', '-O2 -march=armv8-a+crc'] : ['-O2', '-O0']) {
+    for (const opt of name === 'vector' ? ['-O3', '-O2'] : name === 'fenv' ? ['-O2 -march=armv8.1-a+crc', '-O2 -march=armv8-a+crc'] : name === 'flush' ? ['-Ofast', '-O2'] : ['-O2', '-O0']) {
       it(`${name}.c ${opt}`, () => {
         const exe = buildC(readFileSync(join(dir, `${name}.c`), 'utf8'), opt.split(' '));
         const ref = runQemu(exe, ['a1', 'b2']);

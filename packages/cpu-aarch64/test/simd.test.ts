@@ -3,12 +3,21 @@
 // FPSR first, so its blocks are translated with FPSR tracking on).
 import { describe, expect, it } from 'vitest';
 import { HAVE_CROSS } from './harness.js';
-import { intOps, scalarOps, fpVec, fmlaSingles, regShifts, satScalar, ldst, recip, dmulh, gen, satShiftImm, pmul, dmull, uestimate, fmulx, recpxCvtxn, halfCvt, fpFlags } from './gen/simd.js';
+import { intOps, scalarOps, fpVec, fmlaSingles, regShifts, satScalar, ldst, recip, dmulh, gen, satShiftImm, pmul, dmull, uestimate, fmulx, recpxCvtxn, halfCvt, fpFlags, fzVec } from './gen/simd.js';
 import { runDiff } from './diff.js';
 import { AddressSpace, PERM_R, PERM_X } from '@elfbox/cpu';
 import { createA64Cpu } from '../src/index.js';
 
 describe.skipIf(!HAVE_CROSS)('AdvSIMD vs qemu-aarch64', () => {
+  it('flush-to-zero (FPCR.FZ): lanes near the denormal boundary (600 + 3 x 200 rounding modes + 200 DN cases)', () => {
+    const FZ = 1 << 24;
+    expect(runDiff(gen(600, fzVec), 96, { fpcr: FZ }).mismatches).toEqual([]);
+    for (const mode of [1, 2, 3]) expect(runDiff(gen(200, fzVec), 96 + mode, { fpcr: FZ | (mode << 22) }).mismatches).toEqual([]);
+    expect(runDiff(gen(200, fzVec), 100, { fpcr: FZ | (1 << 25) }).mismatches).toEqual([]);
+  });
+  it('the FZ cases without FZ (IEEE denormals; 300 cases)', () => {
+    expect(runDiff(gen(300, fzVec), 101, {}).mismatches).toEqual([]);
+  });
   it('integer vector operations (1000 cases)', () => {
     expect(runDiff(gen(1000, intOps), 31, {}).mismatches).toEqual([]);
   });

@@ -28,4 +28,12 @@ describe.skipIf(!available)('differential vs Unicorn', () => {
     const cases = [...S.gen(300, S.fpFlags), ...S.gen(200, S.halfCvt), ...S.gen(100, S.recip), ...S.gen(100, S.fmulx), ...S.gen(100, S.recpxCvtxn)];
     expect(runDiff(cases, 44, { oracle }).mismatches).toEqual([]);
   });
+  it('flush-to-zero (FPCR.FZ), scalar and AdvSIMD, nearest and toward zero (FPSR compared; 800 cases)', () => {
+    // one program (each run here keeps a Unicorn instance's memory until GC, and a later gcc spawn
+    // can fail with ENOMEM): each case sets FPCR itself, FZ alone or FZ with round toward zero
+    const FZ = 1 << 24;
+    const set = (k: number) => `mov x9, #${k % 2 ? FZ | (3 << 22) : FZ}\nmsr fpcr, x9\n`;
+    const cases = [...F.gen(400, F.fzScalar), ...S.gen(400, S.fzVec)].map((c, k) => set(k) + c);
+    expect(runDiff(cases, 45, { oracle, fpcr: FZ }).mismatches).toEqual([]);
+  });
 });

@@ -1,5 +1,6 @@
 // Random instruction generators for the simd differential tests (shared by the qemu and Unicorn runs).
 import { Rng } from '../harness.js';
+import { fzValue, fzPair, fzLow } from './fp.js';
 
 const r = new Rng(5);
 const v = () => `v${r.int(8)}`;
@@ -271,6 +272,56 @@ export const fpFlags = (): string => {
       if (es === 32) return `${pre}${p5(['fmaxv', 'fminv', 'fmaxnmv', 'fminnmv'])} s${d}, v${n}.4s\nfcvtl${r5.int(2) ? '2' : ''} v${v5()}.2d, v${m}.${r5.int(2) ? '4s' : '2s'}`.replace(/fcvtl2 (v\d\.2d), (v\d)\.2s/, 'fcvtl2 $1, $2.4s').replace(/fcvtl (v\d\.2d), (v\d)\.4s/, 'fcvtl $1, $2.2s');
       return `${pre}${p5(['fcvtn', 'fcvtn2', 'fcvtxn', 'fcvtxn2'])} v${d}.${r5.int(2) ? '2s' : '4s'}, v${n}.2d`.replace(/(fcvtx?n) (v\d)\.4s/, '$1 $2.2s').replace(/(fcvtx?n2) (v\d)\.2s/, '$1 $2.4s')
         + `\nfcvtxn s${v5()}, d${m}`;
+    }
+  }
+};
+
+// ---- FPCR.FZ (issue #4): AdvSIMD FP on lanes near the denormal boundary; its own random stream ----
+const r7 = new Rng(78);
+const p7 = <T,>(a: readonly T[]): T => r7.pick(a);
+const v7 = () => r7.int(8);
+/** Every lane of the operand registers set (lanes of a single/double near the denormal boundary, see fzValue). */
+const setAll7 = (reg: number, es: 32 | 64): string => {
+  let s = '';
+  for (let k = 0; k < 128 / es; k++) s += `ldr ${es === 64 ? 'x' : 'w'}9, =${hex(fzValue(r7, es))}\nmov v${reg}.${LANE[es]}[${k}], ${es === 64 ? 'x' : 'w'}9\n`;
+  return s;
+};
+export const fzVec = (): string => {
+  const t = p7(['2s', '4s', '2d']), es = t === '2d' ? 64 : 32, p = es === 64 ? 'd' : 's', L = 128 / es;
+  const n = v7(), m = v7(), d = v7();
+  const pre = setAll7(n, es) + setAll7(m, es) + (r7.int(2) ? setAll7(d, es) : '');
+  switch (r7.int(12)) {
+    case 11: { // sums and differences of lanes just above the denormals
+      let set = '';
+      for (let k = 0; k < L; k++) set += `ldr ${es === 64 ? 'x' : 'w'}9, =${hex(fzLow(r7, es))}\nmov v${n}.${LANE[es]}[${k}], ${es === 64 ? 'x' : 'w'}9\n`
+        + `ldr ${es === 64 ? 'x' : 'w'}9, =${hex(fzLow(r7, es))}\nmov v${m}.${LANE[es]}[${k}], ${es === 64 ? 'x' : 'w'}9\n`;
+      const second = r7.int(2) ? `fabd ${p}${v7()}, ${p}${n}, ${p}${m}` : `faddp ${p}${v7()}, v${m}.2${p}`;
+      return `${set}${p7(['fadd', 'fsub', 'fabd'])} v${d}.${t}, v${n}.${t}, v${m}.${t}\n${second}`;
+    }
+    case 9: case 10: { // lanes whose products/quotients are at the boundary (tiny before rounding, also rounding up to the smallest normal)
+      const div = r7.int(3) === 0, w = es === 64 ? 'x' : 'w';
+      let set = '';
+      for (let k = 0; k < L; k++) {
+        const [x, y] = fzPair(r7, es, div);
+        set += `ldr ${w}9, =${hex(x)}\nmov v${n}.${LANE[es]}[${k}], ${w}9\nldr ${w}9, =${hex(y)}\nmov v${m}.${LANE[es]}[${k}], ${w}9\n`;
+      }
+      if (div) return `${set}fdiv v${d}.${t}, v${n}.${t}, v${m}.${t}`;
+      const z = [0, 1, 2, 3].find((x) => x !== n && x !== m && x !== d)!; // a zero accumulator
+      return `${set}${p7(['fmul', 'fmulx'])} v${d}.${t}, v${n}.${t}, v${m}.${t}\nmovi v${z}.2d, #0\n${p7(['fmla', 'fmls'])} v${z}.${t}, v${n}.${t}, v${m}.${t}\n`
+        + `${p7(['fmul', 'fmla'])} ${p}${v7()}, ${p}${n}, v${m}.${p}[0]`;
+    }
+    case 0: case 1: return `${pre}${p7(['fadd', 'fsub', 'fmul', 'fdiv', 'fmulx', 'fabd', 'fmla', 'fmls', 'frecps', 'frsqrts', 'fmax', 'fmin', 'fmaxnm', 'fminnm'])} v${d}.${t}, v${n}.${t}, v${m}.${t}`;
+    case 2: return `${pre}${p7(['faddp', 'fmaxp', 'fminp', 'fmaxnmp', 'fminnmp'])} v${d}.${t}, v${n}.${t}, v${m}.${t}\n${p7(['faddp', 'fmaxp', 'fminnmp'])} ${p}${v7()}, v${m}.2${p}`;
+    case 3: return `${pre}${p7(['fcmeq', 'fcmge', 'fcmgt', 'facge', 'facgt'])} v${d}.${t}, v${n}.${t}, v${m}.${t}\n${p7(['fcmeq', 'fcmgt', 'fcmge', 'fcmle', 'fcmlt'])} v${v7()}.${t}, v${m}.${t}, #0.0`;
+    case 4: return `${pre}${p7(['fsqrt', 'frintn', 'frintp', 'frintm', 'frintz', 'frinta', 'frinti', 'frintx', 'frecpe', 'frsqrte', 'fabs', 'fneg', 'fcvtzs', 'fcvtnu', 'scvtf'])} v${d}.${t}, v${n}.${t}`;
+    case 5: return `${pre}${p7(['fmul', 'fmla', 'fmls', 'fmulx'])} v${d}.${t}, v${n}.${t}, v${m}.${p}[${r7.int(L)}]\n`
+      + `${p7(['fmul', 'fmla', 'fmls', 'fmulx'])} ${p}${v7()}, ${p}${n}, v${m}.${p}[${r7.int(L)}]`;
+    case 6: return `${pre}${p7(['fabd', 'fmulx', 'frecps', 'frsqrts', 'fcmeq', 'fcmge', 'facgt'])} ${p}${d}, ${p}${n}, ${p}${m}\n`
+      + `${p7(['frecpe', 'frsqrte', 'frecpx', 'fcvtzs', 'fcvtau'])} ${p}${v7()}, ${p}${m}\nfcvtzu ${p}${v7()}, ${p}${n}, #${1 + r7.int(es)}`;
+    case 7: return `${pre}fcvtzs v${d}.${t}, v${n}.${t}, #${1 + r7.int(es)}\nucvtf v${v7()}.${t}, v${m}.${t}, #${1 + r7.int(es)}`;
+    default: {
+      if (es === 32) return `${pre}${p7(['fmaxv', 'fminv', 'fmaxnmv', 'fminnmv'])} s${d}, v${n}.4s\n${p7(['fcvtl v' + v7() + '.2d, v' + m + '.2s', 'fcvtl2 v' + v7() + '.2d, v' + m + '.4s', 'fcvtn v' + v7() + '.4h, v' + m + '.4s', 'fcvtn2 v' + v7() + '.8h, v' + m + '.4s'])}`;
+      return `${pre}${p7(['fcvtn v' + d + '.2s', 'fcvtn2 v' + d + '.4s', 'fcvtxn v' + d + '.2s', 'fcvtxn2 v' + d + '.4s'])}, v${n}.2d\nfcvtxn s${v7()}, d${m}`;
     }
   }
 };
