@@ -25,6 +25,8 @@ const HOT = (() => {
   const n = v === undefined || v === '' ? 50 : Number(v);
   return Number.isInteger(n) && n >= 0 ? n : 50;
 })();
+/** Budget-1 calls a new function with a loop gets first (run(): `warm`). */
+const WARM = 16;
 /** Translation cache variant of regions (blocks: 0). */
 const REGION = 1;
 const MAX_REGION_BLOCKS = 16;
@@ -180,12 +182,15 @@ export class X86Cpu implements Cpu {
       // A block that stops sets c.rip itself; this.rip is written only when run() returns.
       if (PROF) PROF.disp++;
       let n: number;
-      if (f.warm === 1) {
-        // First call of a function with a loop: a budget of one instruction makes it leave at its
+      if (f.warm !== 0) {
+        // First calls of a function with a loop: a budget of one instruction makes it leave at its
         // first back edge, so its exit path and `finally` run (and get V8 type feedback) before
         // TurboFan compiles the loop on stack (OSR). V8 keeps reusing OSR code that deoptimises on
         // a path without feedback: intloop's region was deoptimised 146 times on its `finally`.
-        f.warm = 0;
+        // Several calls (WARM): V8 allocates a function's feedback vector only after it has run a
+        // while, and feedback from calls before that is lost (one warm call still left intloop's
+        // region deoptimising on `$w===1` in its finally, 1-6 times a run, on 2026-11-30).
+        f.warm--;
         const lim = this.lim;
         this.lim = this.ic + 1;
         n = f(this);
@@ -393,7 +398,7 @@ export class X86Cpu implements Cpu {
     }
     const fn = factory(this.helpers, sys ?? null) as BlockFn;
     fn.factory = factory;
-    fn.warm = info.src.includes('L:for(') ? 1 : 0;
+    fn.warm = info.src.includes('L:for(') ? WARM : 0;
     if (PROF && fresh) { PROF.comp += now() - t0; PROF.n++; }
     this.translations++;
     if (DUMP) DUMP(pc, info.src);
