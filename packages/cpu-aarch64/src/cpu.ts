@@ -313,13 +313,8 @@ export class A64Cpu implements Cpu {
     return (w >>> ((a % 4) * 8)) & 255;
   };
 
-  /** Executable guest code below 4 GiB as a view of memory (the translation cache's comparisons), else null. */
-  private readonly codeView = (a: number, n: number): Uint8Array | null => {
-    if (a < 0 || n <= 0 || a + n > LOW_LIMIT) return null;
-    const perm = this.mem.perm;
-    for (let p = a >>> 12, q = (a + n - 1) >>> 12; p <= q; p++) if (!(perm[p] & PERM_X)) return null;
-    return this.mem.u8.subarray(a, a + n);
-  };
+  /** Executable guest code as a view of memory, for the translation cache's comparisons. */
+  private readonly codeView = (a: number, n: number): Uint8Array | null => this.mem.execView(a, n);
 
   /**
    * The block at pc: from the translation cache when it holds one made from the same guest

@@ -225,13 +225,8 @@ export class X86Cpu implements Cpu {
     return a < LOW_LIMIT ? mem.u8[a] : mem.highPage(Math.floor(a / PAGE_SIZE))![a % PAGE_SIZE];
   };
 
-  /** Executable guest code below 4 GiB as a view of memory (the translation cache's comparisons), else null. */
-  private readonly codeView = (a: number, n: number): Uint8Array | null => {
-    if (a < 0 || n <= 0 || a + n > LOW_LIMIT) return null;
-    const perm = this.mem.perm;
-    for (let p = a >>> 12, q = (a + n - 1) >>> 12; p <= q; p++) if (!(perm[p] & PERM_X)) return null;
-    return this.mem.u8.subarray(a, a + n);
-  };
+  /** Executable guest code as a view of memory, for the translation cache's comparisons. */
+  private readonly codeView = (a: number, n: number): Uint8Array | null => this.mem.execView(a, n);
 
   private translate(pc: number): BlockFn | null {
     const t0 = PROF ? now() : 0;

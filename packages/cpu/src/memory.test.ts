@@ -69,6 +69,21 @@ describe('AddressSpace', () => {
   });
 });
 
+describe('AddressSpace.execView', () => {
+  it('is a view of executable pages below 4 GiB only', () => {
+    const m = new AddressSpace();
+    m.map(0x10000, 2 * PAGE_SIZE, PERM_R | PERM_X);
+    m.map(0x12000, PAGE_SIZE, PERM_R);
+    m.poke(0x10ffe, Uint8Array.of(1, 2, 3, 4));
+    expect(Array.from(m.execView(0x10ffe, 4)!)).toEqual([1, 2, 3, 4]); // across two X pages
+    expect(m.execView(0x11ffe, 4)).toBeNull(); // into a page without X
+    expect(m.execView(0x20000, 4)).toBeNull(); // unmapped
+    m.map(0x7f0000000000, PAGE_SIZE, PERM_R | PERM_X);
+    expect(m.execView(0x7f0000000000, 4)).toBeNull(); // above 4 GiB: read through the CPU's fetch
+    expect(m.execView(0x10000, 0)).toBeNull();
+  });
+});
+
 describe('AddressSpace host memory', () => {
   it('re-mapping a used page zero-fills it; a large fresh mapping costs no resident memory', () => {
     const m = new AddressSpace();

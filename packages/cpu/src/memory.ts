@@ -226,6 +226,17 @@ export class AddressSpace {
    * Permission byte of the page holding addr (0 when unmapped): what the CPUs test, so a page a
    * fork has not copied yet shows PERM_MAPPED without R/W/X. `protection` gives what was mapped.
    */
+  /**
+   * [addr, addr+len) as a view of the buffer when it lies below 4 GiB and every page of it is
+   * executable (what a CPU may translate), else null. The translation cache compares cached
+   * guest code against it.
+   */
+  execView(addr: number, len: number): Uint8Array | null {
+    if (addr < 0 || len <= 0 || addr + len > LOW_LIMIT) return null;
+    for (let p = addr >>> PAGE_SHIFT, q = (addr + len - 1) >>> PAGE_SHIFT; p <= q; p++) if (!(this.perm[p] & PERM_X)) return null;
+    return this.u8.subarray(addr, addr + len);
+  }
+
   pagePerm(addr: number): number {
     if (addr < LOW_LIMIT) return this.perm[addr >>> PAGE_SHIFT];
     return this.high.get(Math.floor(addr / PAGE_SIZE))?.perm ?? 0;
