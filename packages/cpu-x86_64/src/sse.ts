@@ -4,6 +4,7 @@
 import type { Insn } from './decoder.js';
 import type { Gen } from './translate.js';
 import { isMmx, mmxOp } from './mmx.js';
+import { PACKED_INT_D1_FE } from './packed-int.js';
 
 type Kind =
   | 'xx' // xmm dst, xmm/m src: fn(c,d,s,imm)
@@ -64,12 +65,7 @@ const pi: Array<[number, string]> = [
   [0x160, 'punpcklbw'], [0x161, 'punpcklwd'], [0x162, 'punpckldq'], [0x163, 'packsswb'], [0x164, 'pcmpgtb'], [0x165, 'pcmpgtw'],
   [0x166, 'pcmpgtd'], [0x167, 'packuswb'], [0x168, 'punpckhbw'], [0x169, 'punpckhwd'], [0x16a, 'punpckhdq'], [0x16b, 'packssdw'],
   [0x16c, 'punpcklqdq'], [0x16d, 'punpckhqdq'], [0x174, 'pcmpeqb'], [0x175, 'pcmpeqw'], [0x176, 'pcmpeqd'],
-  [0x1d1, 'psrlw'], [0x1d2, 'psrld'], [0x1d3, 'psrlq'], [0x1d4, 'paddq'], [0x1d5, 'pmullw'], [0x1d8, 'psubusb'], [0x1d9, 'psubusw'],
-  [0x1da, 'pminub'], [0x1db, 'pand'], [0x1dc, 'paddusb'], [0x1dd, 'paddusw'], [0x1de, 'pmaxub'], [0x1df, 'pandn'],
-  [0x1e0, 'pavgb'], [0x1e1, 'psraw'], [0x1e2, 'psrad'], [0x1e3, 'pavgw'], [0x1e4, 'pmulhuw'], [0x1e5, 'pmulhw'],
-  [0x1e8, 'psubsb'], [0x1e9, 'psubsw'], [0x1ea, 'pminsw'], [0x1eb, 'por'], [0x1ec, 'paddsb'], [0x1ed, 'paddsw'], [0x1ee, 'pmaxsw'], [0x1ef, 'pxor'],
-  [0x1f1, 'psllw'], [0x1f2, 'pslld'], [0x1f3, 'psllq'], [0x1f4, 'pmuludq'], [0x1f5, 'pmaddwd'], [0x1f6, 'psadbw'],
-  [0x1f8, 'psubb'], [0x1f9, 'psubw'], [0x1fa, 'psubd'], [0x1fb, 'psubq'], [0x1fc, 'paddb'], [0x1fd, 'paddw'], [0x1fe, 'paddd'],
+  ...PACKED_INT_D1_FE,
   // SSSE3 / SSE4.1 (0F38)
   [0x200, 'pshufb'], [0x229, 'pcmpeqq'], [0x22b, 'packusdw'], [0x237, 'pcmpgtq'], [0x238, 'pminsb'], [0x239, 'pminsd'], [0x23a, 'pminuw'],
   [0x23b, 'pminud'], [0x23c, 'pmaxsb'], [0x23d, 'pmaxsd'], [0x23e, 'pmaxuw'], [0x23f, 'pmaxud'], [0x240, 'pmulld'], [0x228, 'pmuldq'],
