@@ -1,22 +1,10 @@
 // The Cpu contract: syscalls (bound handlers), illegal instructions, breakpoints, exact faults,
 // self-modifying code, loops compiled as one block, budgets, state round trips, system registers.
 import { describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { AddressSpace, PERM_R, PERM_W, PERM_X, initialState, type A64State, type Cpu, type SyscallEntry } from '@elfbox/cpu';
 import { createA64Cpu, backend, disasm, A64Cpu } from '../src/index.js';
-import { BUILD_DIR, HAVE_CROSS } from './harness.js';
+import { asmBytes as asm, HAVE_CROSS } from './harness.js';
 
-let n = 0;
-/** Assembles at 0x10000 and returns the raw bytes. */
-function asm(src: string): Uint8Array {
-  const base = join(BUILD_DIR, `unit-${process.pid}-${n++}`);
-  writeFileSync(base + '.S', src + '\n');
-  execFileSync('aarch64-linux-gnu-as', ['-o', base + '.o', base + '.S']);
-  execFileSync('aarch64-linux-gnu-objcopy', ['-O', 'binary', '-j', '.text', base + '.o', base + '.bin']);
-  return new Uint8Array(readFileSync(base + '.bin'));
-}
 const CODE = 0x10000, DATA = 0x40000;
 function setup(src: string, entry: SyscallEntry = { syscall: () => false }): { cpu: Cpu; mem: AddressSpace } {
   const mem = new AddressSpace();

@@ -19,6 +19,16 @@ export const HAVE_CROSS = haveTool('aarch64-linux-gnu-gcc') && haveTool('qemu-aa
 
 const key = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
 
+let asmSeq = 0;
+/** Assembles a snippet and returns its raw .text bytes (position-dependent code assumes the caller's load address). */
+export function asmBytes(src: string): Uint8Array {
+  const base = join(BUILD_DIR, `unit-${process.pid}-${asmSeq++}`);
+  writeFileSync(base + '.S', src + '\n');
+  execFileSync('aarch64-linux-gnu-as', ['-o', base + '.o', base + '.S']);
+  execFileSync('aarch64-linux-gnu-objcopy', ['-O', 'binary', '-j', '.text', base + '.o', base + '.bin']);
+  return new Uint8Array(readFileSync(base + '.bin'));
+}
+
 /** Assembles and links a freestanding program (entry _start); returns the ELF path. */
 export function buildAsm(src: string): string {
   const k = key(src);

@@ -3,13 +3,12 @@
 // entry is reused only while every guest word it was made from is unchanged (superblocks follow
 // jumps, so a block's words are several spans) and under the same FPCR rounding mode.
 import { afterAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AddressSpace, PERM_R, PERM_W, PERM_X, TranslationCache, setSharedCache } from '@elfbox/cpu';
 import { A64Cpu } from '../src/index.js';
-import { BUILD_DIR, HAVE_CROSS, buildC, runElf, runQemu } from './harness.js';
+import { asmBytes as asm, HAVE_CROSS, buildC, runElf, runQemu } from './harness.js';
 
 const dirs: string[] = [];
 const old = setSharedCache(undefined, 'a64');
@@ -24,14 +23,6 @@ function runWith(dir: string | null, exe: string, args: string[], bundles = fals
   return { c, r, n: (r.cpu as A64Cpu).translations };
 }
 
-let k = 0;
-function asm(src: string): Uint8Array {
-  const base = join(BUILD_DIR, `tc-${process.pid}-${k++}`);
-  writeFileSync(base + '.S', src + '\n');
-  execFileSync('aarch64-linux-gnu-as', ['-o', base + '.o', base + '.S']);
-  execFileSync('aarch64-linux-gnu-objcopy', ['-O', 'binary', '-j', '.text', base + '.o', base + '.bin']);
-  return new Uint8Array(readFileSync(base + '.bin'));
-}
 const CODE = 0x10000;
 /** Runs code at CODE on a new Cpu (to its brk); fpcr: the FPCR to start with. */
 function runCode(code: Uint8Array, fpcr = 0, regs: Record<number, bigint> = {}): A64Cpu {
