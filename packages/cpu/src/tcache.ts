@@ -89,6 +89,26 @@ const BUNDLE_MIN = 48, BUNDLE_MAX = 6000;
 /** Source characters at most in one bundle (compiled at process exit to make its code cache). */
 const BUNDLE_CHARS = 8 << 20;
 
+/** The spans stored from byte from up to to (f64 address, u32 length each). */
+function readSpans(dv: DataView, from: number, to: number): number[] {
+  const spans: number[] = [];
+  for (let q = from; q < to; q += SPAN) spans.push(dv.getFloat64(q, true), dv.getUint32(q + 8, true));
+  return spans;
+}
+/** The meta integers stored from byte from up to to. */
+function readMeta(dv: DataView, from: number, to: number): number[] {
+  const meta: number[] = [];
+  for (let q = from; q < to; q += 4) meta.push(dv.getInt32(q, true));
+  return meta;
+}
+
+/** Writes e's spans, then its meta integers, from byte p; returns the offset after them. */
+function writeSpansMeta(dv: DataView, p: number, e: CachedBlock): number {
+  for (let j = 0; j < e.spans.length; j += 2, p += SPAN) { dv.setFloat64(p, e.spans[j], true); dv.setUint32(p + 8, e.spans[j + 1], true); }
+  for (const m of e.meta) { dv.setInt32(p, m, true); p += 4; }
+  return p;
+}
+
 /** Reads guest byte a through the CPU (throws when it cannot be executed). */
 export type FetchByte = (a: number) => number;
 
@@ -277,20 +297,15 @@ export class TranslationCache {
     const buf = this.bunBuf[i], o = this.bunOff[i];
     const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     const len = dv.getUint32(o + 4, true), b = o + HDR;
-    const h = this.crypto.createHash('sha1').update(buf.subarray(b, b + len)).digest();
-    if (((h[0] | (h[1] << 8) | (h[2] << 16) | (h[3] << 24)) >>> 0) !== dv.getUint32(o + 8, true)) { this.badRecords++; return false; }
+    if (this.check(buf.subarray(b, b + len)) !== dv.getUint32(o + 8, true)) { this.badRecords++; return false; }
     const n = dv.getUint32(b, true), cl = dv.getUint32(b + 4, true);
     const list: CachedBlock[] = [];
     let p = b + BUN_FIXED;
     try {
       for (let k = 0; k < n; k++) {
         const m = this.member(dv, p)!;
-        const spans: number[] = [];
-        for (let q = m.spansAt; q < m.metaAt; q += SPAN) spans.push(dv.getFloat64(q, true), dv.getUint32(q + 8, true));
-        const meta: number[] = [];
-        for (let q = m.metaAt; q < m.bytesAt; q += 4) meta.push(dv.getInt32(q, true));
         list.push({
-          pc: m.pc, variant: m.variant, spans, bytes: buf.subarray(m.bytesAt, m.bytesAt + m.nb), meta,
+          pc: m.pc, variant: m.variant, spans: readSpans(dv, m.spansAt, m.metaAt), bytes: buf.subarray(m.bytesAt, m.bytesAt + m.nb), meta: readMeta(dv, m.metaAt, m.bytesAt),
           src: DEC.decode(buf.subarray(m.srcAt, m.srcAt + m.sl)), prelude: DEC.decode(buf.subarray(m.preludeAt, m.preludeAt + m.pl)),
           cd: null, factory: null, script: null, dirty: false, bundled: true,
         });
@@ -305,6 +320,12 @@ export class TranslationCache {
     this.bundleLoads++;
     this.bundleMembers += list.length;
     return true;
+  }
+
+  /** A record's or bundle's check word: the first 4 bytes of the SHA-1 of its body. */
+  private check(body: Uint8Array): number {
+    const h = this.crypto!.createHash('sha1').update(body).digest();
+    return (h[0] | (h[1] << 8) | (h[2] << 16) | (h[3] << 24)) >>> 0;
   }
 
   /** Indexes what other processes appended since the file was last read (so flush does not write it again). */
@@ -327,10 +348,8 @@ export class TranslationCache {
     const buf = this.recBuf[i], o = this.recOff[i];
     const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     const b = o + HDR, ns = dv.getUint32(b + 12, true), nm = dv.getUint32(b + 16, true);
-    const spans: number[] = [];
-    let p = b + BODY_FIXED;
-    for (let k = 0; k < ns; k++, p += SPAN) spans.push(dv.getFloat64(p, true), dv.getUint32(p + 8, true));
-    return { spans, bytesAt: p + nm * 4, nbytes: dv.getUint32(b + 20, true), dv };
+    const p = b + BODY_FIXED + ns * SPAN;
+    return { spans: readSpans(dv, b + BODY_FIXED, p), bytesAt: p + nm * 4, nbytes: dv.getUint32(b + 20, true), dv };
   }
 
   /** Index of the newest intact-looking record at pc for variant whose bytes pass match (-1: none); hasCd: only those with a code cache. */
@@ -352,18 +371,16 @@ export class TranslationCache {
     const buf = this.recBuf[i], o = this.recOff[i];
     const { spans, bytesAt, nbytes, dv } = this.recSpans(i);
     const len = dv.getUint32(o + 4, true);
-    const h = this.crypto!.createHash('sha1').update(buf.subarray(o + HDR, o + HDR + len)).digest();
     const b = o + HDR;
     const nm = dv.getUint32(b + 16, true), sl = dv.getUint32(b + 24, true), cl = dv.getUint32(b + 28, true);
     const p = bytesAt + nbytes;
     let src = '';
-    if (((h[0] | (h[1] << 8) | (h[2] << 16) | (h[3] << 24)) >>> 0) === dv.getUint32(o + 8, true)) {
+    if (this.check(buf.subarray(o + HDR, o + HDR + len)) === dv.getUint32(o + 8, true)) {
       try { src = DEC.decode(buf.subarray(p, p + sl)); } catch { src = ''; }
     }
     if (!src) { this.badRecords++; this.recBad.add(i); return null; }
     this.diskHits++;
-    const meta: number[] = [];
-    for (let k = 0, m = bytesAt - nm * 4; k < nm; k++, m += 4) meta.push(dv.getInt32(m, true));
+    const meta = readMeta(dv, bytesAt - nm * 4, bytesAt);
     const e: CachedBlock = {
       pc: dv.getFloat64(b, true), variant: dv.getUint32(b + 8, true), spans, bytes: buf.subarray(bytesAt, bytesAt + nbytes), meta, src,
       cd: cl ? buf.subarray(p + sl, p + sl + cl) : null, factory: null, script: null, dirty: false, prelude: '', bundled: false,
@@ -401,9 +418,7 @@ export class TranslationCache {
         const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
         const m = this.member(dv, mo)!;
         if (m.variant !== variant) continue;
-        const spans: number[] = [];
-        for (let q = m.spansAt; q < m.metaAt; q += SPAN) spans.push(dv.getFloat64(q, true), dv.getUint32(q + 8, true));
-        if (!spansMatch(spans, buf, m.bytesAt, fetch, view) || !this.loadBundle(i)) continue;
+        if (!spansMatch(readSpans(dv, m.spansAt, m.metaAt), buf, m.bytesAt, fetch, view) || !this.loadBundle(i)) continue;
         // its members are entries now: the one for these bytes among them
         for (const e of this.byPc.get(pc) ?? []) {
           if (e.variant === variant && spansMatch(e.spans, e.bytes, 0, fetch, view)) { this.hits++; return e; }
@@ -480,16 +495,13 @@ export class TranslationCache {
       const ns = e.spans.length / 2;
       dv.setFloat64(p, e.pc, true); dv.setUint32(p + 8, e.variant, true); dv.setUint32(p + 12, ns, true); dv.setUint32(p + 16, e.meta.length, true);
       dv.setUint32(p + 20, e.bytes.length, true); dv.setUint32(p + 24, srcs[k].length, true); dv.setUint32(p + 28, pres[k].length, true);
-      p += MEM_FIXED;
-      for (let j = 0; j < ns; j++, p += SPAN) { dv.setFloat64(p, e.spans[2 * j], true); dv.setUint32(p + 8, e.spans[2 * j + 1], true); }
-      for (const m of e.meta) { dv.setInt32(p, m, true); p += 4; }
+      p = writeSpansMeta(dv, p + MEM_FIXED, e);
       r.set(e.bytes, p); p += e.bytes.length;
       r.set(srcs[k], p); p += srcs[k].length;
       r.set(pres[k], p); p += pres[k].length;
     });
     r.set(cd, p);
-    const h = this.crypto!.createHash('sha1').update(r.subarray(HDR)).digest();
-    dv.setUint32(8, (h[0] | (h[1] << 8) | (h[2] << 16) | (h[3] << 24)) >>> 0, true);
+    dv.setUint32(8, this.check(r.subarray(HDR)), true);
     return r;
   }
 
@@ -544,12 +556,9 @@ export class TranslationCache {
       const b = HDR;
       dv.setFloat64(b, e.pc, true); dv.setUint32(b + 8, e.variant, true); dv.setUint32(b + 12, ns, true); dv.setUint32(b + 16, nm, true);
       dv.setUint32(b + 20, e.bytes.length, true); dv.setUint32(b + 24, src.length, true); dv.setUint32(b + 28, cd.length, true);
-      let p = b + BODY_FIXED;
-      for (let k = 0; k < ns; k++, p += SPAN) { dv.setFloat64(p, e.spans[2 * k], true); dv.setUint32(p + 8, e.spans[2 * k + 1], true); }
-      for (let k = 0; k < nm; k++, p += 4) dv.setInt32(p, e.meta[k], true);
+      let p = writeSpansMeta(dv, b + BODY_FIXED, e);
       r.set(e.bytes, p); p += e.bytes.length; r.set(src, p); p += src.length; r.set(cd, p);
-      const h = this.crypto!.createHash('sha1').update(r.subarray(HDR)).digest();
-      dv.setUint32(8, (h[0] | (h[1] << 8) | (h[2] << 16) | (h[3] << 24)) >>> 0, true);
+      dv.setUint32(8, this.check(r.subarray(HDR)), true);
       parts.push(r);
     }
     if (fresh.length >= BUNDLE_MIN) {
