@@ -228,6 +228,15 @@ export class X86Cpu implements Cpu {
   /** Executable guest code as a view of memory, for the translation cache's comparisons. */
   private readonly codeView = (a: number, n: number): Uint8Array | null => this.mem.execView(a, n);
 
+  /** The guest bytes of spans ([addr, len, ...]), concatenated: what the translation cache keys on. */
+  private spanBytes(spans: number[]): Uint8Array {
+    let n = 0;
+    for (let i = 1; i < spans.length; i += 2) n += spans[i];
+    const bytes = new Uint8Array(n);
+    for (let i = 0, k = 0; i < spans.length; i += 2) for (let j = 0; j < spans[i + 1]; j++) bytes[k++] = this.fetch(spans[i] + j);
+    return bytes;
+  }
+
   private translate(pc: number): BlockFn | null {
     const t0 = PROF ? now() : 0;
     const tc = this.tcache;
@@ -260,9 +269,8 @@ export class X86Cpu implements Cpu {
     const endsSys = insns[insns.length - 1].op === 0x105;
     const fn = this.compile(info);
     if (tc && fn.factory) {
-      const bytes = new Uint8Array(info.end - pc);
-      for (let i = 0; i < bytes.length; i++) bytes[i] = this.fetch(pc + i);
-      tc.store(pc, 0, [pc, bytes.length], bytes, [info.sysNr, endsSys ? 1 : 0], this.prelude(info.src) + info.src, fn.factory);
+      const spans = [pc, info.end - pc];
+      tc.store(pc, 0, spans, this.spanBytes(spans), [info.sysNr, endsSys ? 1 : 0], this.prelude(info.src) + info.src, fn.factory);
     }
     if (PROF) fn.hot = -2; // first run timed in run()
     else fn.hot = this.hotThreshold <= 0 || endsSys ? -1 : this.hotThreshold;
@@ -342,10 +350,7 @@ export class X86Cpu implements Cpu {
     if (tc && fn.factory) {
       const spans: number[] = [];
       for (const [b, e] of info.blockEnds) spans.push(b, e - b);
-      const bytes = new Uint8Array(spans.reduce((a, v, i) => (i % 2 ? a + v : a), 0));
-      let k = 0;
-      for (let i = 0; i < spans.length; i += 2) for (let j = 0; j < spans[i + 1]; j++) bytes[k++] = this.fetch(spans[i] + j);
-      tc.store(pc, REGION, spans, bytes, [info.sysNr, 0], this.prelude(info.src) + info.src, fn.factory);
+      tc.store(pc, REGION, spans, this.spanBytes(spans), [info.sysNr, 0], this.prelude(info.src) + info.src, fn.factory);
     }
     return this.regionInstalled(fn, kept.map((b) => b[0].pc), old);
   }
