@@ -267,10 +267,11 @@ export class X86Cpu implements Cpu {
     const info = genBlock(insns, pc);
     if (PROF) { const t2 = now(); PROF.gen += t2 - t1; PROF.srcChars += info.src.length; }
     const endsSys = insns[insns.length - 1].op === 0x105;
-    const fn = this.compile(info);
+    const text = this.prelude(info.src) + info.src;
+    const fn = this.compile(info, text);
     if (tc && fn.factory) {
       const spans = [pc, info.end - pc];
-      tc.store(pc, 0, spans, this.spanBytes(spans), [info.sysNr, endsSys ? 1 : 0], this.prelude(info.src) + info.src, fn.factory);
+      tc.store(pc, 0, spans, this.spanBytes(spans), [info.sysNr, endsSys ? 1 : 0], text, fn.factory);
     }
     if (PROF) fn.hot = -2; // first run timed in run()
     else fn.hot = this.hotThreshold <= 0 || endsSys ? -1 : this.hotThreshold;
@@ -346,11 +347,12 @@ export class X86Cpu implements Cpu {
     if (keep.size < 2) return null;
     const kept = list.filter((b) => keep.has(b[0].pc));
     const info = genRegion(kept, pc);
-    const fn = this.compile(info);
+    const text = this.prelude(info.src) + info.src;
+    const fn = this.compile(info, text);
     if (tc && fn.factory) {
       const spans: number[] = [];
       for (const [b, e] of info.blockEnds) spans.push(b, e - b);
-      tc.store(pc, REGION, spans, this.spanBytes(spans), [info.sysNr, 0], this.prelude(info.src) + info.src, fn.factory);
+      tc.store(pc, REGION, spans, this.spanBytes(spans), [info.sysNr, 0], text, fn.factory);
     }
     return this.regionInstalled(fn, kept.map((b) => b[0].pc), old);
   }
@@ -381,17 +383,20 @@ export class X86Cpu implements Cpu {
   }
 
   /**
-   * Installs the translation of info: its factory (compiled here with new Function unless given,
-   * e.g. from the translation cache) is called with this CPU's helpers and the bound syscall handler.
+   * Installs the translation of info: its factory (from: given, e.g. by the translation cache, or
+   * its text, the helper bindings and source, compiled here with new Function) is called with this
+   * CPU's helpers and the bound syscall handler.
    */
-  private compile(info: BlockInfo, factory?: Factory): BlockFn {
+  private compile(info: BlockInfo, from: Factory | string): BlockFn {
     const pc = info.pc;
     const sys = info.sysNr >= 0 ? this.entry.handlerFor?.(info.sysNr) : undefined;
     const t0 = PROF ? now() : 0;
-    const fresh = factory === undefined;
-    if (factory === undefined) {
+    const fresh = typeof from === 'string';
+    let factory: Factory;
+    if (typeof from !== 'string') factory = from;
+    else {
       try {
-        factory = new Function('H', 'SYS', this.prelude(info.src) + info.src) as Factory;
+        factory = new Function('H', 'SYS', from) as Factory;
       } catch (e) {
         throw new Error(`x86 translator produced bad JS at 0x${pc.toString(16)}: ${(e as Error).message}\n${info.src}`);
       }
