@@ -17,7 +17,7 @@ type BlockFn = ((c: X86Cpu) => number) & { npc?: number; nfn?: BlockFn; hot: num
 /**
  * Default for X86Cpu.hotThreshold: ELFBOX_X86_HOT=N (dispatches of a block after which it is
  * retranslated as a region, see promote; 0 = regions off), else 50. On since every exit shares
- * one write-back and loop functions get a warm first call (no deopt loops on fresh regions):
+ * one write-back and loop functions get warm first calls (no deopt loops on fresh regions):
  * intloop 81 -> 60 ms, busybox gzip of 4.7 MB 3.3 -> 2.9 s (see the README).
  */
 const HOT = (() => {
