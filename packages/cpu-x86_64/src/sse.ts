@@ -95,11 +95,9 @@ const MIN_NORMAL = '2.2250738585072014e-308';
 // The range tests compare Math.abs(v), not v against both signs: a test whose branch depends on
 // the sign mispredicts on data of random sign (a matrix multiply of values in -0.5..0.5 ran at
 // 26 ns per iteration with `v>=m?v<M:v<=-m&&v>-M` for each operand, 6-10 ns with Math.abs).
-/** JS condition: v is zero or a finite normal double (so not NaN, infinite or denormal). */
-const normalOrZero = (v: string) => `(${v}===0||(Math.abs(${v})>=${MIN_NORMAL}&&Math.abs(${v})<Infinity))`;
-const normal = (v: string) => `(Math.abs(${v})>=${MIN_NORMAL}&&Math.abs(${v})<Infinity)`;
 /** JS condition: 1e-250 <= |v| <= 1e250 (v normal, and products of such values' halves stay normal). */
 const midRange = (v: string) => `(Math.abs(${v})>=1e-250&&Math.abs(${v})<=1e250)`;
+const normal = (v: string) => `(Math.abs(${v})>=${MIN_NORMAL}&&Math.abs(${v})<Infinity)`;
 const SD_OPS: Record<number, [string, string, string]> = {
   0x158: ['+', 'addsd', 'SSE.exAdd(a,b,r)'], 0x15c: ['-', 'subsd', 'SSE.exAdd(a,-b,r)'],
   0x159: ['*', 'mulsd', 'SSE.exMul(a,b,r)'], 0x15e: ['/', 'divsd', 'SSE.exDiv(a,b,r)'],
@@ -161,28 +159,28 @@ function inlineOp(g: Gen, d: Insn, pfx: string): boolean {
     // bits in the scratch slot 16, read again (ld64x).
     let si = d.rm, bv = `XF[${d.rm * 2}]`, pre = '';
     if (!reg) { const ea = g.ea(d); si = 16; bv = `ldf(${ea})`; pre = `ld64x(${ea},XI,64);`; }
+    // r normal (so finite and not zero) implies finite operands, and for * and / non-zero
+    // ones: then |a| >= MIN_NORMAL and |b| >= MIN_NORMAL is the whole operand test (addsd/subsd:
+    // or zero). With PE already set (sticky: once a result was inexact) that is all; while it
+    // is clear the result must also be exact: for + and - the TwoSum residual, for * two float32
+    // values (24-bit mantissas: their product is exact) or Dekker's residual (operands and
+    // result within 1e-250..1e250, so the split and residual neither overflow nor underflow),
+    // for / SSE.exDiv. Data with short mantissas (matmul's) keeps PE clear: its checksum is the
+    // exact bits of sums of exact products. Math.min(|a|,|b|) as the operand test was measured
+    // 50% slower on matmul-long in the real run (not in a copy of the block outside it).
+    const ops = o === 0x158 || o === 0x15c
+      ? `(Math.abs(a)>=${MIN_NORMAL}||a===0)&&(Math.abs(b)>=${MIN_NORMAL}||b===0)`
+      : `Math.abs(a)>=${MIN_NORMAL}&&Math.abs(b)>=${MIN_NORMAL}`;
+    let exact: string;
     if (o === 0x159) {
-      // mulsd: operands and result within 1e-250..1e250 in magnitude (so normal, and Dekker's
-      // split and residual neither overflow nor underflow: SSE.exMul's own range test holds),
-      // then the residual test inline. A zero operand gives a zero result: the helper.
-      g.emit(`{const a=XF[${x * 2}],b=${bv},r=a*b;`
-        + `const m=c.mxcsr;let ok=(m&0x6000)===0&&${midRange('r')}&&${midRange('a')}&&${midRange('b')};`
-        + `if(ok&&(m&32)===0){const A=a*134217729,ah=A-(A-a),al=a-ah,B=b*134217729,bh=B-(B-b),bl=b-bh;ok=((ah*bh-r)+ah*bl+al*bh)+al*bl===0;}`
-        + `if(ok)XF[${x * 2}]=r;else{${pre}SSE.mulsd(c,${x},${si},0);}}`);
-      return true;
-    }
-    if (o === 0x158 || o === 0x15c) {
-      // addsd / subsd: the TwoSum residual (SSE.exAdd) inline.
-      const bb = o === 0x158 ? 'b' : '(-b)';
-      g.emit(`{const a=XF[${x * 2}],b=${bv},r=a${sd[0]}b;`
-        + `const m=c.mxcsr;let ok=(m&0x6000)===0&&${normal('r')}&&${normalOrZero('a')}&&${normalOrZero('b')};`
-        + `if(ok&&(m&32)===0){const bv=r-a,av=r-bv;ok=(a-av)+(${bb}-bv)===0;}`
-        + `if(ok)XF[${x * 2}]=r;else{${pre}SSE.${sd[1]}(c,${x},${si},0);}}`);
-      return true;
-    }
+      exact = `if(!(Math.fround(a)===a&&Math.fround(b)===b)){ok=${midRange('r')}&&${midRange('a')}&&${midRange('b')};`
+        + 'if(ok){const A=a*134217729,ah=A-(A-a),al=a-ah,B=b*134217729,bh=B-(B-b),bl=b-bh;ok=((ah*bh-r)+ah*bl+al*bh)+al*bl===0;}}';
+    } else if (o === 0x15e) exact = `ok=${sd[2]};`;
+    else exact = `const bv=r-a,av=r-bv;ok=(a-av)+(${o === 0x158 ? 'b' : '(-b)'}-bv)===0;`;
     g.emit(`{const a=XF[${x * 2}],b=${bv},r=a${sd[0]}b;`
-      + `const m=c.mxcsr;if((m&0x6000)===0&&${normal('r')}&&${normalOrZero('a')}&&${normalOrZero('b')}&&((m&32)!==0||${sd[2]}))XF[${x * 2}]=r;`
-      + `else{${pre}SSE.${sd[1]}(c,${x},${si},0);}}`);
+      + `const m=c.mxcsr;let ok=(m&0x6000)===0&&${normal('r')}&&${ops};`
+      + `if(ok&&(m&32)===0){${exact}}`
+      + `if(ok)XF[${x * 2}]=r;else{${pre}SSE.${sd[1]}(c,${x},${si},0);}}`);
     return true;
   }
   return false;
