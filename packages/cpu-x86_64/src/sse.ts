@@ -210,6 +210,14 @@ export function sseOp(g: Gen, d: Insn): void {
     case 0x12a: { // cvtsi2ss / cvtsi2sd
       if (pfx !== 'F3' && pfx !== 'F2') break;
       const fn = pfx === 'F3' ? 'cvtsi2ss' : 'cvtsi2sd';
+      // cvtsi2sd of a 32-bit integer, or a 64-bit one of magnitude below 2^53, is exact: no flags, no
+      // rounding mode; inline (the low lane only, the high one is kept)
+      if (fn === 'cvtsi2sd' && d.mod === 3) {
+        if (!d.w) g.emit(`XF[${x * 2}]=r${d.rm}|0;`);
+        else g.emit(`{const v=h${d.rm}*4294967296+(r${d.rm}>>>0);if(v>-9007199254740992&&v<9007199254740992)XF[${x * 2}]=v;else SSE.cvtsi2sd(c,${x},r${d.rm},h${d.rm},1);}`);
+        return;
+      }
+      if (fn === 'cvtsi2sd' && !d.w) { const a = g.ea(d); g.emit(`XF[${x * 2}]=ld32(${a});`); return; }
       if (d.mod === 3) g.emit(`SSE.${fn}(c,${x},r${d.rm},${d.w ? `h${d.rm}` : '0'},${d.w ? 1 : 0});`);
       else { const a = g.ea(d); g.emit(`{const l=ld32(${a}),h=${d.w ? `ld32(${a}+4)` : '0'};SSE.${fn}(c,${x},l,h,${d.w ? 1 : 0});}`); }
       return;

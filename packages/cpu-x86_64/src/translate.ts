@@ -746,8 +746,15 @@ export function genInsn(g: Gen, d: Insn): void {
       } else {
         const v = g.src(s);
         const b = o === 0x1af ? g.getReg(s, d.reg) : `${d.imm}`;
-        g.emit(`{const p=imulN(${s},${v},${b});${g.setReg(s, d.reg, 'p')}}`);
-        g.raw('S.f');
+        if (g.flagsLive) {
+          g.emit(`{const p=imulN(${s},${v},${b});${g.setReg(s, d.reg, 'p')}}`);
+          g.raw('S.f');
+        } else {
+          // flags dead: the low 32 (16) bits of the product, no helper (its overflow test made
+          // matmul's initialisation loop a bigger function for V8 to compile)
+          g.emit(`{const p=Math.imul(${v},${b})${s === 2 ? '&65535' : ''};${g.setReg(s, d.reg, 'p')}}`);
+          g.setter = { k: K_RAW, s: 4 };
+        }
       }
       return;
     }
