@@ -395,7 +395,7 @@ export class A64Cpu implements Cpu {
   }
 
   /** Translates the block at pc (or makes a trap block) and caches it. */
-  private translateNew(pc: number, hot: boolean): Block {
+  private translateNew(pc: number, hot: boolean, stopAt = -1): Block {
     const blk = newBlock(pc, hot);
     const first = this.fetch(pc);
     if (first === undefined) {
@@ -409,6 +409,7 @@ export class A64Cpu implements Cpu {
     let illegalAt = -1, detail = '';
     for (;;) {
       while (t.skips.length > 0 && t.skips[t.skips.length - 1] === cur) t.closeSkip(false);
+      if (cur === stopAt && t.skips.length === 0) { t.branch(cur); break; }
       const w = cur === pc ? first : this.fetch(cur);
       if (w === undefined) { t.branch(cur); break; }
       t.pc = cur;
@@ -436,8 +437,16 @@ export class A64Cpu implements Cpu {
       t.n++;
       cur = t.jumpTo ?? cur + 4;
       if (ended) {
-        // a terminator inside a skip body: the skip path goes on at the skip's target
-        if (t.skips.length > 0 && !t.svc && !t.fpcrWrite) { cur = t.closeSkip(true); if (!t.visited.has(cur)) continue; t.branch(cur); }
+        // a terminator inside a skip body: the skip path goes on at the skip's target, if that
+        // code has run before (a block starts there). If not, that path is rare so far (matmul's
+        // `b.eq` out of the middle loop, taken once per 64 iterations): translated into this
+        // block it would not have run when V8 optimised the block, and its first run would
+        // deoptimise it (a 2-6 ms recompile each time); it exits to a block of its own instead.
+        if (t.skips.length > 0 && !t.svc && !t.fpcrWrite) {
+          cur = t.closeSkip(true);
+          if (!t.visited.has(cur) && this.cache.has(cur)) continue;
+          t.branch(cur);
+        }
         break;
       }
       if (t.n >= MAX_INSNS || cur % PAGE_SIZE === 0 || (t.visited.has(cur) && cur !== pc)) { t.branch(cur); break; }
@@ -446,6 +455,10 @@ export class A64Cpu implements Cpu {
       // deoptimise and recompile the whole block on reaching it (fp.c: 8 compiles of its matmul loop)
       if (hot && t.loop && t.skips.length === 0) { t.branch(cur); break; }
     }
+    // A loop inside the block (its pre-header runs into the body, as before matmul's inner loop):
+    // translated again to end where the loop starts, so the loop is a block of its own (one JS
+    // loop) and its body is not also compiled here as one unrolled iteration.
+    if (hot && stopAt < 0 && t.innerHead !== undefined && illegalAt < 0) { this.translations--; return this.translateNew(pc, hot, t.innerHead); }
     // a cold block that loops back to its start is likely hot: translate it as one at once, so
     // its iterations get the inline memory fast paths
     if (!hot && t.loop && illegalAt < 0) return this.translate(pc, true);

@@ -27,6 +27,8 @@ export class Tx {
   loop = false;
   /** Set by an unconditional branch the translator follows inside the block (same page). */
   jumpTo: number | undefined;
+  /** The first branch back to an instruction of this block other than its start (a loop inside it). */
+  innerHead: number | undefined;
   /** True while an instruction is being emitted (its exits count it as executed). */
   inInsn = false;
   /**
@@ -146,6 +148,7 @@ export class Tx {
     const pend = this.g.pend;
     if (staticPc !== undefined) {
       if (!this.succ.includes(staticPc)) this.succ.push(staticPc);
+      if (this.innerHead === undefined && staticPc !== this.start && staticPc <= this.pc && this.visited.has(staticPc)) this.innerHead = staticPc;
       if (staticPc === this.start) {
         this.loop = true;
         this.bes++;
