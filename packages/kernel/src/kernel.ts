@@ -106,9 +106,9 @@ export class Kernel {
   /**
    * The budget of a slice when the guest is one task (nobody to share the CPU with): starts at
    * `budget` and doubles (up to SOLO_MAX) while slices take under SOLO_MS / 2 of host time, halves
-   * (down to `budget`) when one takes over 2 * SOLO_MS. Measured: intloop (2M iterations, 60M
-   * instructions in ~45 ms) spent 2-3 ms in the 300 slice ends and 75 host yields of 200k-
-   * instruction slices.
+   * (down to `budget`) when one takes over 2 * SOLO_MS. Measured: bench/'s intloop-long (20M
+   * iterations, 600M instructions) 344 -> 335 ms; a fixed 1M budget had taken intloop (2M) from
+   * 45-46 to 43-44 ms (fewer slice ends and host yields; 200k instructions were 0.2 ms of work).
    */
   private solo = 0;
   /** Resolves the loop's host wait early (a signal or wake that came from outside the guest). */
