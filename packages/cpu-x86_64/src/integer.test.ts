@@ -296,6 +296,28 @@ describe('exits', () => {
     expect(reg(m, 0)).toBe(3n);
     expect(m.cpu.getPc()).toBe(CODE + 13);
   });
+  it('a rep string instruction faulting midway stops with rsi/rdi/rcx (rax for lods) as far as it got', () => {
+    const END = DATA + 0x10000; // the first unmapped byte after the data area
+    // movsb: 100 bytes to go before the destination leaves the mapping; rbx changed earlier in the block
+    let m = runAsm(`mov rbx, 7\nmov rsi, ${DATA}\nmov rdi, ${END - 100}\nmov rcx, 1000\nrep movsb\nmov ebx, 99`);
+    expect(m.stop).toMatchObject({ kind: 'fault', addr: END, access: 'w', mapped: false });
+    expect([reg(m, 1), reg(m, 6), reg(m, 7), reg(m, 3)]).toEqual([900n, BigInt(DATA + 100), BigInt(END), 7n]);
+    // stosd: 25 dwords fit
+    m = runAsm(`mov eax, 0x11223344\nmov rdi, ${END - 100}\nmov rcx, 1000\nrep stosd`);
+    expect(m.stop).toMatchObject({ kind: 'fault', addr: END, access: 'w', mapped: false });
+    expect([reg(m, 1), reg(m, 7)]).toEqual([975n, BigInt(END)]);
+    // lodsb: the last byte read stays in al
+    m = runAsm(`mov byte ptr [${END - 1}], 0x5a\nmov rsi, ${END - 10}\nmov rcx, 100\nrep lodsb`);
+    expect(m.stop).toMatchObject({ kind: 'fault', addr: END, access: 'r', mapped: false });
+    expect([reg(m, 1), reg(m, 6), reg(m, 0) & 0xffn]).toEqual([90n, BigInt(END), 0x5an]);
+    // repne scasb (no match in zeros) and repe cmpsb (equal zeros) run into the end
+    m = runAsm(`mov al, 0xaa\nmov rdi, ${END - 10}\nmov rcx, 100\nrepne scasb`);
+    expect(m.stop).toMatchObject({ kind: 'fault', addr: END, access: 'r', mapped: false });
+    expect([reg(m, 1), reg(m, 7)]).toEqual([90n, BigInt(END)]);
+    m = runAsm(`mov rsi, ${DATA}\nmov rdi, ${END - 10}\nmov rcx, 100\nrepe cmpsb`);
+    expect(m.stop).toMatchObject({ kind: 'fault', addr: END, access: 'r', mapped: false });
+    expect([reg(m, 1), reg(m, 6), reg(m, 7)]).toEqual([90n, BigInt(DATA + 10), BigInt(END)]);
+  });
   it('write to read-only memory is an access fault', () => {
     const m = runAsm(`mov dword ptr [${CODE}], 1`);
     expect(m.stop).toMatchObject({ kind: 'fault', addr: CODE, access: 'w', mapped: true });

@@ -592,15 +592,18 @@ export function str_lods(c: StrCore, s: number, rep: number, a32: number, seg: n
   const n = rep ? getCount(R, a32) : 1;
   const lim = Math.min(n, MAX_REP);
   let done = 0;
-  for (; done < lim; done++) {
-    const [l, hi] = ldN(h, seg + si + done * step, s);
-    if (s === 8) { R[0] = l; R[1] = hi; }
-    else if (s === 4) { R[0] = l; R[1] = 0; }
-    else if (s === 2) R[0] = (R[0] & ~0xffff) | l;
-    else R[0] = (R[0] & ~0xff) | l;
-    setAddr(R, 6, si + (done + 1) * step, a32);
+  try {
+    for (; done < lim; done++) {
+      const [l, hi] = ldN(h, seg + si + done * step, s);
+      if (s === 8) { R[0] = l; R[1] = hi; }
+      else if (s === 4) { R[0] = l; R[1] = 0; }
+      else if (s === 2) R[0] = (R[0] & ~0xffff) | l;
+      else R[0] = (R[0] & ~0xff) | l;
+      setAddr(R, 6, si + (done + 1) * step, a32);
+    }
+  } finally {
+    if (rep) subCount(R, done, a32);
   }
-  if (rep) subCount(R, done, a32);
   return done < n ? 1 : 0;
 }
 
@@ -624,14 +627,17 @@ export function str_cmps(c: StrCore, s: number, rep: number, a32: number, seg: n
   const n = rep ? getCount(R, a32) : 1;
   const lim = Math.min(n, MAX_REP);
   let done = 0, stopped = false;
-  while (done < lim) {
-    const a = ldN(h, seg + si + done * step, s), b = ldN(h, di + done * step, s);
-    recordSub(c, s, a, b);
-    done++;
-    if (rep && (rep === 0xf3 ? !eq(a, b) : eq(a, b))) { stopped = true; break; }
+  try {
+    while (done < lim) {
+      const a = ldN(h, seg + si + done * step, s), b = ldN(h, di + done * step, s);
+      recordSub(c, s, a, b);
+      done++;
+      if (rep && (rep === 0xf3 ? !eq(a, b) : eq(a, b))) { stopped = true; break; }
+    }
+  } finally {
+    setAddr(R, 6, si + done * step, a32); setAddr(R, 7, di + done * step, a32);
+    if (rep) subCount(R, done, a32);
   }
-  setAddr(R, 6, si + done * step, a32); setAddr(R, 7, di + done * step, a32);
-  if (rep) subCount(R, done, a32);
   return stopped || done >= n ? 0 : 1;
 }
 
@@ -643,14 +649,17 @@ export function str_scas(c: StrCore, s: number, rep: number, a32: number, _seg: 
   const n = rep ? getCount(R, a32) : 1;
   const lim = Math.min(n, MAX_REP);
   let done = 0, stopped = false;
-  while (done < lim) {
-    const b = ldN(h, di + done * step, s);
-    recordSub(c, s, acc, b);
-    done++;
-    if (rep && (rep === 0xf3 ? !eq(acc, b) : eq(acc, b))) { stopped = true; break; }
+  try {
+    while (done < lim) {
+      const b = ldN(h, di + done * step, s);
+      recordSub(c, s, acc, b);
+      done++;
+      if (rep && (rep === 0xf3 ? !eq(acc, b) : eq(acc, b))) { stopped = true; break; }
+    }
+  } finally {
+    setAddr(R, 7, di + done * step, a32);
+    if (rep) subCount(R, done, a32);
   }
-  setAddr(R, 7, di + done * step, a32);
-  if (rep) subCount(R, done, a32);
   return stopped || done >= n ? 0 : 1;
 }
 

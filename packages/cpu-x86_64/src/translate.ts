@@ -631,8 +631,11 @@ function strOp(g: Gen, d: Insn): void {
   const s = byte ? 1 : d.osz;
   const kind = o >= 0xa4 && o <= 0xa5 ? 'movs' : o <= 0xa7 ? 'cmps' : o <= 0xab ? 'stos' : o <= 0xad ? 'lods' : 'scas';
   // Whole string instruction in a helper working on the register file; commit locals first.
+  // $w=2 while it runs: a fault midway leaves rsi/rdi/rcx (and rax for lods) in R as far as the
+  // helper got, and the function's `finally` must not write the locals (their values from before
+  // the instruction) over them; it then stores only the instruction count.
   g.emit(`@@STORE@@`);
-  g.emit(`{const rr=str_${kind}(c,${s},${d.rep},${d.a32 ? 1 : 0},${d.seg === 4 ? 'c.fsBase' : d.seg === 5 ? 'c.gsBase' : 0});@@LOAD@@ if(rr===1){$n=${g.idx};$r=${d.pc};break X;}}`);
+  g.emit(`{$w=2;const rr=str_${kind}(c,${s},${d.rep},${d.a32 ? 1 : 0},${d.seg === 4 ? 'c.fsBase' : d.seg === 5 ? 'c.gsBase' : 0});$w=1;@@LOAD@@ if(rr===1){$n=${g.idx};$r=${d.pc};break X;}}`);
   if (kind === 'cmps' || kind === 'scas') {
     g.emit(`fo=c.fo;fa=c.fa;fah=c.fah;fb=c.fb;fbh=c.fbh;fr=c.fr;frh=c.frh;fc=c.fc;`);
     g.setter = null;
@@ -1370,7 +1373,7 @@ export function genRegion(blocks: Insn[][], pc: number): BlockInfo {
   // follows it.
   // named blk_<pc> (rgn_<pc> for a region) for profiles and V8's traces
   const src = `return (function ${multi ? 'rgn' : 'blk'}_${pc.toString(16)}(c){const R=c.R;${xmm}${icDecl}${decl};${load}try{X:{${loopOpen}\n${text}\n${loopClose}}}`
-    + `catch(e){$r=c.except(e,ip);}finally{if($w===1){${store}${icFin}}}return $r;});`;
+    + `catch(e){$r=c.except(e,ip);}finally{if($w===1){${store}${icFin}}${text.includes('$w=2') ? `else if($w===2){${icFin}}` : ''}}return $r;});`;
   const pcs: number[] = [];
   for (const e of em) pcs.push(...e.pcs);
   return { pc, end: Math.max(...em.map((e) => e.end)), pcs, src, sysNr: em[0].sysNr, blockEnds: em.map((e) => [e.pcs[0], e.end]) };
