@@ -598,15 +598,10 @@ function isSnan32(c: Xc, r: number, lane: number): boolean {
 const DE = 2;
 const den64 = (x: number) => x !== 0 && Math.abs(x) < MIN_NORMAL64;
 const den32 = (x: number) => x !== 0 && Math.abs(x) < MIN_NORMAL32;
-// Exactness tests for the translator's inline addsd/subsd/mulsd/divsd (round-to-nearest, normal
-// operands and result): true when the rounded JS result r is the exact value, so PE stays clear.
-// false also means "not decided here" (operands outside the range where the residuals are exact):
-// the caller then takes the full helper.
-/** a + b == r exactly (TwoSum residual is zero). */
-export function exAdd(a: number, b: number, r: number): boolean {
-  const bv = r - a, av = r - bv;
-  return (a - av) + (b - bv) === 0;
-}
+// Exactness tests for the translator's inline divsd (round-to-nearest, normal operands and
+// result; addsd/subsd/mulsd have theirs inline): true when the rounded JS result r is the exact
+// value, so PE stays clear. false also means "not decided here" (operands outside the range where
+// the residuals are exact): the caller then takes the full helper.
 /** a * b == r exactly (Dekker's TwoProduct residual is zero). */
 export function exMul(a: number, b: number, r: number): boolean {
   if (out(a) || out(b) || out(r)) return false;

@@ -98,9 +98,8 @@ const MIN_NORMAL = '2.2250738585072014e-308';
 /** JS condition: 1e-250 <= |v| <= 1e250 (v normal, and products of such values' halves stay normal). */
 const midRange = (v: string) => `(Math.abs(${v})>=1e-250&&Math.abs(${v})<=1e250)`;
 const normal = (v: string) => `(Math.abs(${v})>=${MIN_NORMAL}&&Math.abs(${v})<Infinity)`;
-const SD_OPS: Record<number, [string, string, string]> = {
-  0x158: ['+', 'addsd', 'SSE.exAdd(a,b,r)'], 0x15c: ['-', 'subsd', 'SSE.exAdd(a,-b,r)'],
-  0x159: ['*', 'mulsd', 'SSE.exMul(a,b,r)'], 0x15e: ['/', 'divsd', 'SSE.exDiv(a,b,r)'],
+const SD_OPS: Record<number, [string, string]> = {
+  0x158: ['+', 'addsd'], 0x15c: ['-', 'subsd'], 0x159: ['*', 'mulsd'], 0x15e: ['/', 'divsd'],
 };
 
 function inlineOp(g: Gen, d: Insn, pfx: string): boolean {
@@ -175,7 +174,7 @@ function inlineOp(g: Gen, d: Insn, pfx: string): boolean {
     if (o === 0x159) {
       exact = `if(!(Math.fround(a)===a&&Math.fround(b)===b)){ok=${midRange('r')}&&${midRange('a')}&&${midRange('b')};`
         + 'if(ok){const A=a*134217729,ah=A-(A-a),al=a-ah,B=b*134217729,bh=B-(B-b),bl=b-bh;ok=((ah*bh-r)+ah*bl+al*bh)+al*bl===0;}}';
-    } else if (o === 0x15e) exact = `ok=${sd[2]};`;
+    } else if (o === 0x15e) exact = 'ok=SSE.exDiv(a,b,r);';
     else exact = `const bv=r-a,av=r-bv;ok=(a-av)+(${o === 0x158 ? 'b' : '(-b)'}-bv)===0;`;
     g.emit(`{const a=XF[${x * 2}],b=${bv},r=a${sd[0]}b;`
       + `const m=c.mxcsr;let ok=(m&0x6000)===0&&${normal('r')}&&${ops};`
