@@ -3,7 +3,7 @@
 // operands' bits by a helper (ARM propagation rules, default NaN), fused multiply-add exact via
 // fphelp.ts, conversions with ARM saturation.
 import { Undef, bits, bit, type Tx } from './translate.js';
-import { type P, c64 } from './gen.js';
+import { type P, type Gen, c64 } from './gen.js';
 
 /** Reads scalar register n of type ty (0 single, 1 double) as a JS double. */
 export const rdF = (ty: number, n: number): string => (ty === 1 ? `VF[${n * 2}]` : `VS[${n * 4}]`);
@@ -18,10 +18,14 @@ const rdZ = (t: Tx, ty: number, n: number): string => (t.fz ? `fzi(${rdF(ty, n)}
  * A fused multiply-add a*b+c of doubles (round to nearest) as an expression: when both factors are
  * singles (<= 24 significant bits) the double product is exact, so the one rounding of the sum is
  * the fused result; otherwise fma64 (exact emulation). Inline because a call to fma64 is not
- * inlined by V8 and passes its doubles boxed. Each operand appears up to three times: pass locals.
+ * inlined by V8 and passes its doubles boxed. The operands are read once into temps first: the
+ * expression names each two or three times, and V8 reloaded the register file for every use
+ * (matmul's inner loop: 10-12 -> 8 ns per iteration in a copy of the block).
  */
-export const fmaExpr64 = (a: string, b: string, c: string): string =>
-  `(Math.fround(${a})===${a}&&Math.fround(${b})===${b}?${a}*${b}+${c}:fma64(${a},${b},${c}))`;
+export function fmaExpr64(g: Gen, a: string, b: string, c: string): string {
+  const x = g.let(a), y = g.let(b), z = g.let(c);
+  return `(Math.fround(${x})===${x}&&Math.fround(${y})===${y}?${x}*${y}+${z}:fma64(${x},${y},${z}))`;
+}
 
 /** VFPExpandImm: the 8-bit FMOV immediate as a JS number. */
 export function expandImm8(imm8: number): number {
@@ -53,13 +57,7 @@ export function emitFp(t: Tx, w: number): void {
       return;
     }
     if (t.rmode) g.emit(`${r}=fmaR(${negN ? '-' : ''}${rdF(ty, rn)},${rdF(ty, rm)},${negA ? '-' : ''}${rdF(ty, ra)},${ty},${t.rmode});`);
-    else if (ty) {
-      // operands read once into temps: the expression names each twice or three times, and V8
-      // reloaded the register file for every use (matmul's inner loop: 10-12 -> 8 ns per
-      // iteration in a copy of the block)
-      const x = g.let(rdF(ty, rn)), y = g.let(rdF(ty, rm)), z = g.let(rdF(ty, ra));
-      g.emit(`${r}=${fmaExpr64(negN ? `(-${x})` : x, y, negA ? `(-${z})` : z)};`);
-    }
+    else if (ty) g.emit(`${r}=${fmaExpr64(g, `${negN ? '-' : ''}${rdF(ty, rn)}`, rdF(ty, rm), `${negA ? '-' : ''}${rdF(ty, ra)}`)};`);
     else g.emit(`${r}=fma32(${negN ? '-' : ''}${rdF(ty, rn)},${rdF(ty, rm)},${negA ? '-' : ''}${rdF(ty, ra)});`);
     if (t.fpsr) {
       const x = rdF(ty, rn), y = rdF(ty, rm);

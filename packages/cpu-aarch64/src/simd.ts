@@ -156,7 +156,7 @@ function inlineFp(t: Tx, op: number, rd: number, rn: number, rm: number, Q: numb
     const a = `${A}[${rn * per + i}]`, b = `${A}[${rm * per + i}]`, c = `${A}[${rd * per + i}]`;
     let e: string;
     if (op <= 3) { e = `${a}${'+-*/'[op]}${b}`; if (es === 32) e = `Math.fround(${e})`; }
-    else if (es === 64) { const x = g.let(a), y = g.let(b), z = g.let(c); e = fmaExpr64(op === 15 ? `(-${x})` : x, y, z); }
+    else if (es === 64) e = fmaExpr64(g, `${op === 15 ? '-' : ''}${a}`, b, c);
     else e = `fma${es}(${op === 15 ? '-' : ''}${a},${b},${c})`;
     code += `${tm[i]}=${e};`;
   }
